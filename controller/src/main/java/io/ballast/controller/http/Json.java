@@ -1,0 +1,53 @@
+package io.ballast.controller.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
+import java.time.Duration;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+
+/** JSON answers of the HTTP API: timestamps as ISO-8601 strings, records as objects. */
+public final class Json {
+
+  public static final ObjectMapper MAPPER = JsonMapper.builder()
+      .addModule(new JavaTimeModule())
+      .addModule(new Jdk8Module())
+      .addModule(new ParameterNamesModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+      .build();
+
+  private Json() {}
+
+  public static HttpResponse response(StatusCode status, Object body) {
+    try {
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render " + body.getClass().getName() + " as JSON", e);
+    }
+  }
+
+  public static HttpResponse ok(Object body) {
+    return response(StatusCodes.OK, body);
+  }
+
+  public static HttpResponse error(StatusCode status, ApiError error) {
+    return response(status, error);
+  }
+
+  /** 503 with a Retry-After: the request was not applied and may be sent again. */
+  public static HttpResponse unavailable(String detail, Duration retryAfter) {
+    return error(StatusCodes.SERVICE_UNAVAILABLE, new ApiError("unavailable", null, detail))
+        .addHeader(RetryAfter.create(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+  }
+}

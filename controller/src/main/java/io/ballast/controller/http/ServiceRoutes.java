@@ -1,0 +1,179 @@
+package io.ballast.controller.http;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import io.ballast.controller.Settings;
+import io.ballast.controller.service.ServiceEntity;
+import io.ballast.persistence.journal.HistoryReader;
+import io.ballast.persistence.state.ServiceState;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read side: {@code GET /v1/services}, {@code GET /v1/services/{id}} and
+ * {@code GET /v1/services/{id}/events}. State comes from the service's entity, history from the journal.
+ */
+public final class ServiceRoutes extends AllDirectives {
+
+  private static final Logger log = LoggerFactory.getLogger(ServiceRoutes.class);
+  static final int DEFAULT_PAGE = 100;
+  static final int MAX_PAGE = 1000;
+  private static final int PARALLEL_ASKS = 16;
+
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final HistoryReader history;
+  private final Duration timeout;
+  private final Duration retryAfter;
+
+  public ServiceRoutes(ActorSystem<?> system, HistoryReader history, Duration timeout, Duration retryAfter) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.history = history;
+    this.timeout = timeout;
+    this.retryAfter = retryAfter;
+  }
+
+  public Route route() {
+    return pathPrefix(segment("v1").slash("services"), () -> get(() -> concat(
+        pathEndOrSingleSlash(() -> completeWithFuture(list())),
+        pathPrefix(segment(), id -> concat(
+            pathEndOrSingleSlash(() -> completeWithFuture(detail(id))),
+            path("events", () ->
+                parameterOptional("from", from -> parameterOptional("to", to -> parameterOptional("limit", limit ->
+                    completeWithFuture(events(id, from, to, limit)))))))))));
+  }
+
+  private CompletionStage<HttpResponse> list() {
+    return history.entityIds(ServiceEntity.ENTITY_KEY.name())
+        .thenCompose(ids -> Source.from(ids)
+            .mapAsyncUnordered(PARALLEL_ASKS, id -> state(id).thenApply(s -> ServiceViews.Summary.of(id, s)))
+            .runWith(Sink.seq(), system))
+        .thenApply(summaries -> {
+          List<ServiceViews.Summary> sorted =
+              summaries.stream().sorted(Comparator.comparing(ServiceViews.Summary::id)).toList();
+          return Json.ok(new ServiceViews.Services(sorted));
+        })
+        .exceptionally(this::unavailable);
+  }
+
+  private CompletionStage<HttpResponse> detail(String id) {
+    if (!Settings.SERVICE_ID.matcher(id).matches()) {
+      return CompletableFuture.completedFuture(notFound(id));
+    }
+    return state(id)
+        .thenApply(s -> s.isEmpty() ? notFound(id) : Json.ok(ServiceViews.Detail.of(id, s)))
+        .exceptionally(this::unavailable);
+  }
+
+  private CompletionStage<HttpResponse> events(
+      String id, Optional<String> fromParam, Optional<String> toParam, Optional<String> limitParam) {
+    Bound from, to;
+    int limit;
+    try {
+      from = Bound.parse("from", fromParam);
+      to = Bound.parse("to", toParam);
+      limit = limit(limitParam);
+    } catch (BadParameter e) {
+      return CompletableFuture.completedFuture(Json.error(StatusCodes.BAD_REQUEST, e.error));
+    }
+    if (!Settings.SERVICE_ID.matcher(id).matches()) {
+      return CompletableFuture.completedFuture(notFound(id));
+    }
+    return state(id).thenCompose(s -> {
+      if (s.isEmpty()) {
+        return CompletableFuture.completedFuture(notFound(id));
+      }
+      long fromSeq = from.sequenceNr() != null ? Math.max(1, from.sequenceNr()) : 1;
+      long toSeq = to.sequenceNr() != null ? to.sequenceNr() : Long.MAX_VALUE;
+      // Within one service, events are written in order, so their write times only grow.
+      return history.events(ServiceEntity.persistenceId(id).id(), fromSeq, toSeq)
+          .dropWhile(r -> from.time() != null && r.timestampMillis() < from.time().toEpochMilli())
+          .takeWhile(r -> to.time() == null || r.timestampMillis() <= to.time().toEpochMilli())
+          .take(limit + 1L)
+          .runWith(Sink.seq(), system)
+          .thenApply(page -> {
+            List<ServiceViews.Event> events = page.stream().limit(limit).map(ServiceViews.Event::of).toList();
+            ServiceViews.Page next = page.size() > limit ? new ServiceViews.Page(page.get(limit).sequenceNr()) : null;
+            return Json.ok(new ServiceViews.Events(id, events, next));
+          });
+    }).exceptionally(this::unavailable);
+  }
+
+  private CompletionStage<ServiceState> state(String id) {
+    return sharding.entityRefFor(ServiceEntity.ENTITY_KEY, id).ask(ServiceEntity.GetState::new, timeout);
+  }
+
+  private static HttpResponse notFound(String id) {
+    return Json.error(StatusCodes.NOT_FOUND, new ApiError("not_found", "id", "no service '" + id + "' has recorded anything"));
+  }
+
+  private HttpResponse unavailable(Throwable error) {
+    log.warn("read failed: {}", error.toString());
+    return Json.unavailable("the service's state or history could not be read in time (" + error.getMessage() + ")",
+        retryAfter);
+  }
+
+  private static int limit(Optional<String> param) throws BadParameter {
+    if (param.isEmpty()) {
+      return DEFAULT_PAGE;
+    }
+    try {
+      int limit = Integer.parseInt(param.get());
+      if (limit >= 1 && limit <= MAX_PAGE) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new BadParameter("limit", "must be an integer within [1, " + MAX_PAGE + "], was '" + param.get() + "'");
+  }
+
+  /** A history bound: a sequence number, or an instant compared with when events were recorded. */
+  private record Bound(Long sequenceNr, Instant time) {
+    static Bound parse(String name, Optional<String> param) throws BadParameter {
+      if (param.isEmpty()) {
+        return new Bound(null, null);
+      }
+      String text = param.get();
+      if (text.chars().allMatch(Character::isDigit) && !text.isEmpty()) {
+        try {
+          return new Bound(Long.parseLong(text), null);
+        } catch (NumberFormatException e) {
+          throw new BadParameter(name, "sequence number '" + text + "' is too large");
+        }
+      }
+      try {
+        return new Bound(null, Instant.parse(text));
+      } catch (DateTimeParseException e) {
+        throw new BadParameter(name, "must be a sequence number (such as 120) or an ISO-8601 timestamp "
+            + "(such as 2026-11-25T10:00:00Z), was '" + text + "'");
+      }
+    }
+  }
+
+  private static final class BadParameter extends Exception {
+    final ApiError error;
+
+    BadParameter(String parameter, String detail) {
+      super(detail, null, false, false);
+      this.error = new ApiError("invalid_parameter", parameter, detail);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package io.ballast.controller.service;
+
+import io.ballast.controller.policy.Policy;
+import io.ballast.persistence.CborSerializable;
+import io.ballast.persistence.event.PolicySet;
+import io.ballast.persistence.event.PolicySettings;
+import io.ballast.persistence.event.Sample;
+import io.ballast.persistence.event.ServiceEvent;
+import io.ballast.persistence.journal.ServiceTags;
+import io.ballast.persistence.state.ServiceState;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One service's scaling state, event sourced and sharded by service id.
+ *
+ * <p>Ingest is group-committed: samples that arrive while a write is in flight are buffered and written
+ * together as soon as it completes, so under load one journal round trip acknowledges many batches. A
+ * batch is acknowledged only after its samples are persisted. A timer closes observation windows; each
+ * closed window is decided by the {@link Policy} and the decision is persisted with its reason before
+ * anything else happens.
+ */
+public final class ServiceEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<ServiceEntity.Command, ServiceEvent, ServiceState> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Service");
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Record these samples, all of this service; the reply comes once they are durable. */
+  public record RecordSamples(List<Sample> samples, ActorRef<StatusReply<Recorded>> replyTo) implements Command {}
+
+  /** Reply with the current state; a service that never recorded anything replies an empty state. */
+  public record GetState(ActorRef<ServiceState> replyTo) implements Command {}
+
+  /** Writes the buffered samples: sent to itself when the first sample of a group arrives. */
+  enum Flush implements Command { INSTANCE }
+
+  /** Closes due windows: sent by the entity's timer. */
+  enum Tick implements Command { INSTANCE }
+
+  /** Records the configured policy when it differs from the one in force. */
+  enum ApplyConfiguredPolicy implements Command { INSTANCE }
+
+  /** What happened to one batch: how many samples were recorded, already recorded, or too late. */
+  public record Recorded(int accepted, int duplicates, int late) implements CborSerializable {}
+
+  public static void init(ActorSystem<?> system, EntitySettings settings, Policy policy, Clock clock) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx ->
+        create(ctx.getEntityId(), settings, policy, clock, ctx.getShard())));
+  }
+
+  public static Behavior<Command> create(
+      String serviceId, EntitySettings settings, Policy policy, Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
+      return new ServiceEntity(serviceId, settings, policy, clock, shard, ctx);
+    }));
+  }
+
+  public static PersistenceId persistenceId(String serviceId) {
+    return PersistenceId.of(ENTITY_KEY.name(), serviceId);
+  }
+
+  private final String serviceId;
+  private final EntitySettings settings;
+  private final PolicySettings configuredPolicy;
+  private final Policy policy;
+  private final Clock clock;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final ActorContext<Command> context;
+
+  // Group commit: batches waiting for the next write, and those whose write is under way. Neither is
+  // acknowledged yet; if the entity stops, both are answered with an error.
+  private final List<RecordSamples> buffered = new ArrayList<>();
+  private List<RecordSamples> writing = List.of();
+
+  private ServiceEntity(
+      String serviceId, EntitySettings settings, Policy policy, Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard, ActorContext<Command> context) {
+    super(persistenceId(serviceId));
+    this.serviceId = serviceId;
+    this.settings = settings;
+    this.configuredPolicy = settings.policyFor(serviceId);
+    this.policy = policy;
+    this.clock = clock;
+    this.shard = shard;
+    this.context = context;
+  }
+
+  @Override
+  public ServiceState emptyState() {
+    return ServiceState.initial();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, ServiceEvent, ServiceState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(RecordSamples.class, this::onRecordSamples)
+        .onCommand(Flush.class, (state, cmd) -> onFlush(state))
+        .onCommand(Tick.class, (state, cmd) -> onTick(state))
+        .onCommand(GetState.class, this::onGetState)
+        .onCommand(ApplyConfiguredPolicy.class, (state, cmd) -> onApplyConfiguredPolicy(state))
+        .build();
+  }
+
+  @Override
+  public EventHandler<ServiceState, ServiceEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(ServiceState::apply);
+  }
+
+  @Override
+  public SignalHandler<ServiceState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          if (!state.isEmpty() && PolicySet.FROM_CONFIG.equals(state.policySetBy())
+              && !configuredPolicy.equals(state.policy())) {
+            context.getSelf().tell(ApplyConfiguredPolicy.INSTANCE);
+          }
+        })
+        .onSignal(PostStop.instance(), state -> failPending())
+        .build();
+  }
+
+  @Override
+  public Set<String> tagsFor(ServiceEvent event) {
+    return ServiceTags.forService(serviceId);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  private ReplyEffect<ServiceEvent, ServiceState> onRecordSamples(ServiceState state, RecordSamples cmd) {
+    if (buffered.isEmpty()) {
+      context.getSelf().tell(Flush.INSTANCE);
+    }
+    buffered.add(cmd);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<ServiceEvent, ServiceState> onFlush(ServiceState state) {
+    List<RecordSamples> group = List.copyOf(buffered);
+    buffered.clear();
+    if (group.isEmpty()) {
+      return Effect().noReply();
+    }
+    var now = clock.instant();
+    var plan = SampleIntake.plan(
+        state, group.stream().map(RecordSamples::samples).toList(), settings.window(), now);
+    List<ServiceEvent> events = new ArrayList<>(plan.events());
+    if (events.isEmpty()) {
+      acknowledge(group, plan.outcomes());
+      return Effect().noReply();
+    }
+    if (state.policy() == null) {
+      events.add(0, new PolicySet(now, configuredPolicy, null, PolicySet.FROM_CONFIG));
+    }
+    writing = group;
+    return Effect().persist(events)
+        .thenRun(after -> {
+          writing = List.of();
+          acknowledge(group, plan.outcomes());
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<ServiceEvent, ServiceState> onTick(ServiceState state) {
+    var events = WindowClosing.close(
+        state, clock.instant(), settings.grace(), settings.priorityClasses(), policy, configuredPolicy);
+    return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
+  }
+
+  private ReplyEffect<ServiceEvent, ServiceState> onGetState(ServiceState state, GetState cmd) {
+    if (state.isEmpty() && buffered.isEmpty() && writing.isEmpty()) {
+      // Someone asked about a service that does not exist: answer, and do not linger.
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    }
+    return Effect().reply(cmd.replyTo(), state);
+  }
+
+  private ReplyEffect<ServiceEvent, ServiceState> onApplyConfiguredPolicy(ServiceState state) {
+    if (configuredPolicy.equals(state.policy())) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(new PolicySet(clock.instant(), configuredPolicy, state.policy(), PolicySet.FROM_CONFIG))
+        .thenNoReply();
+  }
+
+  private static void acknowledge(List<RecordSamples> group, List<SampleIntake.Outcome> outcomes) {
+    for (int i = 0; i < group.size(); i++) {
+      var o = outcomes.get(i);
+      group.get(i).replyTo().tell(StatusReply.success(new Recorded(o.accepted(), o.duplicates(), o.late())));
+    }
+  }
+
+  private void failPending() {
+    for (RecordSamples cmd : writing) {
+      cmd.replyTo().tell(StatusReply.error("the journal write did not complete; the samples were not acknowledged"));
+    }
+    for (RecordSamples cmd : buffered) {
+      cmd.replyTo().tell(StatusReply.error("the service entity stopped before the samples were written"));
+    }
+    writing = List.of();
+    buffered.clear();
+  }
+}

@@ -1,0 +1,15 @@
+package io.ballast.persistence.event;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The controller changed what fraction of each priority class to admit. Classes not listed are admitted in
+ * full.
+ */
+public record ShedLevelsChanged(Instant at, List<Admission> admission, Reason reason) implements ServiceEvent {
+
+  public ShedLevelsChanged {
+    admission = List.copyOf(admission);
+  }
+}
