@@ -1,6 +1,7 @@
 package io.ballast.controller;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValueFactory;
@@ -35,18 +36,30 @@ public final class Node {
    * absolute, so that the node does not depend on where it was started once it runs.
    */
   public static Config configuration(Optional<Path> extra) {
-    Config layered = ConfigFactory.defaultApplication();
-    if (extra.isPresent()) {
-      Path file = extra.get();
-      if (!Files.isRegularFile(file)) {
-        throw new Settings.InvalidSettingsException("--config: " + file + " is not a readable file", null);
-      }
-      layered = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
-          .withFallback(layered);
+    if (extra.isEmpty()) {
+      return configuration(ConfigFactory.empty());
     }
-    Path dataDir = Path.of(ConfigFactory.load(layered).getString("ballast.persistence.data-dir")).toAbsolutePath();
-    layered = layered.withValue("ballast.persistence.data-dir", ConfigValueFactory.fromAnyRef(dataDir.toString()));
-    return ConfigFactory.load(layered);
+    Path file = extra.get();
+    if (!Files.isRegularFile(file)) {
+      throw new Settings.InvalidSettingsException("--config: " + file + " is not a readable file", null);
+    }
+    try {
+      return configuration(ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)));
+    } catch (ConfigException e) {
+      throw new Settings.InvalidSettingsException("--config: " + e.getMessage(), e);
+    }
+  }
+
+  /** The configuration with {@code extra} layered over the defaults. */
+  public static Config configuration(Config extra) {
+    Config layered = extra.withFallback(ConfigFactory.defaultApplication());
+    try {
+      Path dataDir = Path.of(ConfigFactory.load(layered).getString("ballast.persistence.data-dir")).toAbsolutePath();
+      layered = layered.withValue("ballast.persistence.data-dir", ConfigValueFactory.fromAnyRef(dataDir.toString()));
+      return ConfigFactory.load(layered);
+    } catch (ConfigException e) {
+      throw new Settings.InvalidSettingsException(e.getMessage(), e);
+    }
   }
 
   /** A running node: its actor system and its HTTP binding. */
@@ -54,6 +67,11 @@ public final class Node {
 
   /** Starts a node and returns once it listens; a node that cannot start throws and leaves nothing running. */
   public static Running start(Config config) throws Exception {
+    return start(config, Clock.systemUTC());
+  }
+
+  /** Starts a node whose ingest and windows read {@code clock}. */
+  public static Running start(Config config, Clock clock) throws Exception {
     Settings settings = Settings.create(config);
     Path dataDir = Path.of(config.getString("ballast.persistence.data-dir"));
     try {
@@ -72,7 +90,6 @@ public final class Node {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
 
-      Clock clock = Clock.systemUTC();
       ServiceEntity.init(system, settings.entities(), new TargetTracking(), clock);
       var history = new HistoryReader(system);
       var routes = new ApiRoutes().wrap(

@@ -1,0 +1,100 @@
+package io.ballast.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SettingsTest {
+
+  @Test
+  void theDefaultsAreValid() {
+    Settings settings = Settings.create(Node.configuration(ConfigFactory.empty()));
+
+    assertThat(settings.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(settings.entities().window()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(settings.entities().priorityClasses()).containsExactly("critical_plus", "critical", "sheddable_plus", "sheddable");
+    assertThat(settings.ingest().maxBatchBytes()).isEqualTo(4 * 1024 * 1024);
+  }
+
+  @Test
+  void aServicePolicyFallsBackToTheDefaultsForWhatItLeavesOut() {
+    Settings settings = Settings.create(Node.configuration(ConfigFactory.parseString(
+        "ballast.policy.services.checkout { min-instances = 4, max-instances = 60 }")));
+
+    var checkout = settings.entities().policyFor("checkout");
+    assertThat(checkout.minInstances()).isEqualTo(4);
+    assertThat(checkout.targetRequestsPerInstance()).isEqualTo(100);
+    assertThat(settings.entities().policyFor("other").minInstances()).isEqualTo(1);
+  }
+
+  @Test
+  void theDataDirectoryIsMadeAbsolute() {
+    var config = Node.configuration(ConfigFactory.parseString("ballast.persistence.data-dir = relative/dir"));
+
+    assertThat(Path.of(config.getString("ballast.persistence.data-dir"))).isAbsolute();
+    assertThat(config.getString("pekko-persistence-jdbc.shared-databases.slick.db.url"))
+        .contains(Path.of("relative/dir").toAbsolutePath().toString());
+  }
+
+  @Test
+  void aConfigFileIsLayeredOverTheDefaults(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("extra.conf");
+    Files.writeString(file, "ballast.http.port = 9191\n");
+
+    assertThat(Settings.create(Node.configuration(Optional.of(file))).httpPort()).isEqualTo(9191);
+  }
+
+  @Test
+  void aMissingConfigFileIsNamed(@TempDir Path dir) {
+    assertThatThrownBy(() -> Node.configuration(Optional.of(dir.resolve("nope.conf"))))
+        .isInstanceOf(Settings.InvalidSettingsException.class)
+        .hasMessageContaining("--config").hasMessageContaining("nope.conf");
+  }
+
+  @Test
+  void aConfigFileThatIsNotHoconIsNamed(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("broken.conf");
+    Files.writeString(file, "ballast { http.port = \n");
+
+    assertThatThrownBy(() -> Node.configuration(Optional.of(file)))
+        .isInstanceOf(Settings.InvalidSettingsException.class).hasMessageContaining("broken.conf");
+  }
+
+  static Stream<Arguments> nonsense() {
+    return Stream.of(
+        Arguments.of("ballast.http.port = 70000", "ballast.http.port"),
+        Arguments.of("ballast.http.port = eighty", "port"),
+        Arguments.of("ballast.policy.defaults.max-instances = 0", "max-instances"),
+        Arguments.of("ballast.policy.services.checkout { min-instances = 9, max-instances = 3 }",
+            "ballast.policy.services.checkout: max-instances (3) must be >= min-instances (9)"),
+        Arguments.of("ballast.policy.services.Checkout { min-instances = 1 }", "ballast.policy.services.Checkout"),
+        Arguments.of("ballast.policy.defaults.tolerance = -0.1", "tolerance"),
+        Arguments.of("ballast.observation.window = 1500ms", "ballast.observation.window"),
+        Arguments.of("ballast.observation.priority-classes = []", "ballast.observation.priority-classes"),
+        Arguments.of("ballast.observation.priority-classes = [a, a]", "ballast.observation.priority-classes"),
+        Arguments.of("ballast.observation.priority-classes = [\"Has Space\"]", "ballast.observation.priority-classes"),
+        Arguments.of("ballast.ingest.max-batch-samples = 0", "ballast.ingest.max-batch-samples"),
+        Arguments.of("ballast.ingest.write-timeout = 0s", "ballast.ingest.write-timeout"),
+        Arguments.of("ballast.persistence.snapshot-every = 0", "ballast.persistence.snapshot-every"));
+  }
+
+  @ParameterizedTest(name = "refuses {0}")
+  @MethodSource("nonsense")
+  void refusesNonsenseNamingTheSetting(String hocon, String named) {
+    assertThatThrownBy(() -> Settings.create(Node.configuration(ConfigFactory.parseString(hocon))))
+        .isInstanceOf(Settings.InvalidSettingsException.class)
+        .hasMessageContaining(named);
+  }
+
+}

@@ -1,0 +1,114 @@
+package io.ballast.controller.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole node, end to end: started with {@code bin/ballast run}, fed over HTTP, stopped and started again
+ * on the same data directory, and killed outright right after acknowledging. Nothing recorded may be lost.
+ */
+class NodeRestartIT {
+
+  private static final Map<String, String> FAST_WINDOWS = Map.of("BALLAST_WINDOW", "1s", "BALLAST_WINDOW_GRACE", "0s");
+  private final Path logs = Path.of("target", "it-logs");
+
+  @Test
+  void stateAndHistorySurviveAGracefulRestart() throws Exception {
+    Path data = Files.createTempDirectory("ballast-restart");
+    Files.createDirectories(logs);
+    JsonNode serviceBefore;
+    JsonNode historyBefore;
+    JsonNode listBefore;
+    try (NodeProcess node = NodeProcess.start(data, logs.resolve("restart-1.log"), FAST_WINDOWS)) {
+      Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(6);
+      for (int i = 0; i < 5; i++) {
+        String at = start.plusSeconds(i).toString();
+        var answer = node.post("/v1/metrics", "{\"samples\":["
+            + sample("checkout", at, "critical", 900 + 100 * i, 8) + ","
+            + sample("checkout", at, "sheddable", 300, 8) + ","
+            + sample("search", at, "critical", 120, 2) + "]}");
+        assertThat(answer.status()).isEqualTo(200);
+      }
+      serviceBefore = awaitDecided(node, "checkout");
+      awaitDecided(node, "search");
+      historyBefore = node.get("/v1/services/checkout/events?limit=1000").body();
+      listBefore = node.get("/v1/services").body();
+
+      node.stop();
+      assertThat(node.logText()).contains("Exiting completed");
+    }
+
+    try (NodeProcess node = NodeProcess.start(data, logs.resolve("restart-2.log"), FAST_WINDOWS)) {
+      JsonNode serviceAfter = node.get("/v1/services/checkout").body();
+      JsonNode historyAfter = node.get("/v1/services/checkout/events?limit=1000").body();
+
+      assertThat(serviceAfter).isEqualTo(serviceBefore);
+      assertThat(historyAfter).isEqualTo(historyBefore);
+      assertThat(node.get("/v1/services").body()).isEqualTo(listBefore);
+      assertThat(serviceAfter.get("samplesRecorded").asLong()).isEqualTo(10);
+      node.stop();
+    }
+  }
+
+  @Test
+  void nothingAcknowledgedIsLostWhenTheNodeIsKilled() throws Exception {
+    Path data = Files.createTempDirectory("ballast-kill");
+    Files.createDirectories(logs);
+    long acknowledged = 0;
+    try (NodeProcess node = NodeProcess.start(data, logs.resolve("kill-1.log"), Map.of())) {
+      // Every batch is current (none is late) and distinct (none is a duplicate): each must be kept.
+      for (int i = 0; i < 30; i++) {
+        String at = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(i).toString();
+        var answer = node.post("/v1/metrics", "{\"samples\":[" + sample("killed", at, "critical", 500, 5) + ","
+            + sample("killed", at, "sheddable", 50, 5) + "]}");
+        assertThat(answer.status()).isEqualTo(200);
+        acknowledged += answer.body().get("accepted").asLong();
+      }
+      node.kill();
+    }
+
+    try (NodeProcess node = NodeProcess.start(data, logs.resolve("kill-2.log"), Map.of())) {
+      JsonNode service = node.get("/v1/services/killed").body();
+      JsonNode history = node.get("/v1/services/killed/events?limit=1000").body().get("events");
+      long inJournal = 0;
+      for (JsonNode event : history) {
+        if (event.get("type").asText().equals("SamplesRecorded")) {
+          inJournal += event.get("event").get("samples").size();
+        }
+      }
+
+      assertThat(acknowledged).isEqualTo(60);
+      assertThat(inJournal).isEqualTo(acknowledged);
+      assertThat(service.get("samplesRecorded").asLong()).isEqualTo(acknowledged);
+      node.stop();
+    }
+  }
+
+  private static String sample(String service, String at, String priority, long requests, int ready) {
+    return "{\"service\":\"" + service + "\",\"at\":\"" + at + "\",\"periodSeconds\":1,\"priority\":\"" + priority
+        + "\",\"requests\":" + requests + ",\"latencyP50Ms\":12.5,\"latencyP99Ms\":80,\"source\":\"lb-1\","
+        + "\"instances\":{\"ready\":" + ready + "}}";
+  }
+
+  private static JsonNode awaitDecided(NodeProcess node, String service) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonNode body = null;
+    while (System.nanoTime() < deadline) {
+      body = node.get("/v1/services/" + service).body();
+      if (body != null && body.has("openWindows") && body.get("openWindows").isEmpty()
+          && !body.get("lastDecision").isNull()) {
+        return body;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(service + " was never decided with all windows closed; last: " + body);
+  }
+}
