@@ -9,8 +9,8 @@ import io.ballast.persistence.event.Reason.Signal;
 import io.ballast.persistence.state.ServiceState;
 
 /**
- * Target tracking on requests per instance: desired = ceil(offered / target), held while the load per
- * instance is within the tolerance of the target, and kept within [min, max]. Offered load includes
+ * Target tracking on requests per instance: desired = ceil(offered / target), or the instances there are
+ * while the load per instance is within the tolerance of the target, kept within [min, max]. Offered load includes
  * shed requests, so shedding never hides demand from scaling. Booting and warming instances count as
  * capacity, which keeps one surge from being answered twice.
  */
@@ -30,8 +30,9 @@ public final class TargetTracking implements Policy {
     if (current > 0) {
       double perInstance = offered / current;
       if (Math.abs(perInstance / target - 1.0) <= settings.tolerance()) {
-        int held = state.desiredInstances() > 0 ? state.desiredInstances() : current;
-        return bounded(held, Code.WITHIN_TOLERANCE, perInstance, target, recommended, settings);
+        // The instances the load was measured on fit it: keep exactly those. Holding any other count
+        // (say, an older decision) would let more load end in fewer instances.
+        return bounded(current, Code.WITHIN_TOLERANCE, perInstance, target, recommended, settings);
       }
       return bounded(recommended, Code.TRACKING_TARGET, perInstance, target, recommended, settings);
     }

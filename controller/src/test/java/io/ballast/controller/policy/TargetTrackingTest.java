@@ -36,6 +36,8 @@ class TargetTrackingTest {
             decided(10), window(0, 0, ready(10)), 2, Code.LIMITED_BY_MIN),
         Arguments.of("counts booting and warming instances as capacity, so a surge is not answered twice",
             decided(15), window(0, 1500, new InstanceCounts(10, 3, 2, 0)), 15, Code.WITHIN_TOLERANCE),
+        Arguments.of("holds the instances there are, not an older decision, while they fit the load",
+            decided(4), window(0, 1000, ready(10)), 10, Code.WITHIN_TOLERANCE),
         Arguments.of("does not count draining instances",
             decided(10), window(0, 1000, new InstanceCounts(8, 0, 0, 4)), 10, Code.TRACKING_TARGET),
         Arguments.of("decides from the desired count when nobody reports instances",
