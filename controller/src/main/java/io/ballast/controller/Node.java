@@ -9,7 +9,7 @@ import io.ballast.controller.http.ApiRoutes;
 import io.ballast.controller.http.HttpServer;
 import io.ballast.controller.http.ServiceRoutes;
 import io.ballast.controller.ingest.IngestRoute;
-import io.ballast.controller.policy.TargetTracking;
+import io.ballast.controller.policy.Policies;
 import io.ballast.controller.service.ServiceEntity;
 import io.ballast.persistence.journal.HistoryReader;
 import io.ballast.persistence.journal.JournalSchema;
@@ -90,7 +90,7 @@ public final class Node {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
 
-      ServiceEntity.init(system, settings.entities(), new TargetTracking(), clock);
+      ServiceEntity.init(system, settings.entities(), new Policies(), clock);
       var history = new HistoryReader(system);
       var routes = new ApiRoutes().wrap(
           new IngestRoute(system, settings.ingest(), clock).route(),

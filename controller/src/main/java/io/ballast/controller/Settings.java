@@ -4,11 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.ballast.controller.ingest.IngestSettings;
 import io.ballast.controller.service.EntitySettings;
-import io.ballast.persistence.event.PolicySettings;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -48,37 +45,16 @@ public record Settings(String httpHost, int httpPort, IngestSettings ingest, Ent
         priorityClasses(config));
 
     Config observation = config.getConfig("ballast.observation");
-    Config policy = config.getConfig("ballast.policy");
-    Config defaults = policy.getConfig("defaults");
-    Map<String, PolicySettings> services = new HashMap<>();
-    Config perService = policy.getConfig("services");
-    for (String id : perService.root().keySet()) {
-      if (!SERVICE_ID.matcher(id).matches()) {
-        throw new IllegalArgumentException("ballast.policy.services." + id + ": not a valid service id");
-      }
-      services.put(id, policySettings("ballast.policy.services." + id, perService.getConfig(id).withFallback(defaults)));
-    }
+    PolicyConfig.Catalog policies = PolicyConfig.read(config.getConfig("ballast.policy"));
     var entities = new EntitySettings(
         observation.getDuration("window"),
         observation.getDuration("grace"),
         observation.getDuration("tick-interval"),
         priorityClasses(config),
         config.getInt("ballast.persistence.snapshot-every"),
-        policySettings("ballast.policy.defaults", defaults),
-        services);
+        policies.defaults(),
+        policies.services());
     return new Settings(http.getString("host"), port, ingestSettings, entities);
-  }
-
-  private static PolicySettings policySettings(String path, Config c) {
-    try {
-      return new PolicySettings(
-          c.getInt("min-instances"),
-          c.getInt("max-instances"),
-          c.getDouble("target-requests-per-instance"),
-          c.getDouble("tolerance"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
-    }
   }
 
   private static List<String> priorityClasses(Config config) {

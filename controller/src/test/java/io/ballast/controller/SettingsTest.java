@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import io.ballast.persistence.policy.BallastPolicy;
+import io.ballast.persistence.policy.HpaPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,10 +34,33 @@ class SettingsTest {
     Settings settings = Settings.create(Node.configuration(ConfigFactory.parseString(
         "ballast.policy.services.checkout { min-instances = 4, max-instances = 60 }")));
 
-    var checkout = settings.entities().policyFor("checkout");
+    var checkout = (BallastPolicy) settings.entities().policyFor("checkout");
     assertThat(checkout.minInstances()).isEqualTo(4);
-    assertThat(checkout.targetRequestsPerInstance()).isEqualTo(100);
+    assertThat(checkout.targets().requestsPerInstance()).isEqualTo(100);
     assertThat(settings.entities().policyFor("other").minInstances()).isEqualTo(1);
+  }
+
+  @Test
+  void aServiceMayUseAnotherKindOfPolicyStartingFromThatKindsDefaults() {
+    Settings settings = Settings.create(Node.configuration(ConfigFactory.parseString(
+        "ballast.policy.services.search { kind = hpa, target = 0.7 }")));
+
+    assertThat(settings.entities().policyFor("search")).isInstanceOfSatisfying(HpaPolicy.class, hpa -> {
+      assertThat(hpa.target()).isEqualTo(0.7);
+      assertThat(hpa.syncPeriod()).hasSeconds(15);
+      assertThat(hpa.scaleDown().stabilizationWindow()).hasSeconds(300);
+    });
+  }
+
+  @Test
+  void theExamplePoliciesAreValid() throws Exception {
+    Path examples = Path.of(System.getProperty("ballast.root", ".."), "config", "examples", "policies.conf");
+
+    Settings settings = Settings.create(Node.configuration(Optional.of(examples)));
+
+    assertThat(settings.entities().policies()).containsKeys("checkout", "image-resizer", "search");
+    assertThat(((BallastPolicy) settings.entities().policyFor("image-resizer")).targets().requestsPerInstance())
+        .isNull();
   }
 
   @Test
@@ -79,7 +104,19 @@ class SettingsTest {
         Arguments.of("ballast.policy.services.checkout { min-instances = 9, max-instances = 3 }",
             "ballast.policy.services.checkout: max-instances (3) must be >= min-instances (9)"),
         Arguments.of("ballast.policy.services.Checkout { min-instances = 1 }", "ballast.policy.services.Checkout"),
-        Arguments.of("ballast.policy.defaults.tolerance = -0.1", "tolerance"),
+        Arguments.of("ballast.policy.defaults.tolerance-up = -0.1", "ballast.policy.defaults: tolerance-up"),
+        Arguments.of("ballast.policy.defaults.tolerence = 0.1", "ballast.policy.defaults.tolerence: unknown setting"),
+        Arguments.of("ballast.policy.defaults.scale-up.colour = red", "ballast.policy.defaults.scale-up.colour"),
+        Arguments.of("ballast.policy.defaults.scale-up.select = sometimes", "ballast.policy.defaults.scale-up.select"),
+        Arguments.of("ballast.policy.defaults.scale-down.policies = [{type = pods, value = 0, period = 15s}]",
+            "value must be > 0"),
+        Arguments.of("ballast.policy.defaults.targets.requests-per-instance = null", "targets must set at least one"),
+        Arguments.of("ballast.policy.defaults.kind = magic", "ballast.policy.defaults.kind: unknown policy kind"),
+        Arguments.of("ballast.policy.services.search { kind = hpa, target = 1.5 }",
+            "ballast.policy.services.search: target must be a utilization"),
+        Arguments.of("ballast.policy.services.search { kind = hpa, stable-window = 1m }",
+            "ballast.policy.services.search.stable-window: unknown setting"),
+        Arguments.of("ballast.policy.defaults.metric-outage.floor = 500", "metric-outage.floor"),
         Arguments.of("ballast.observation.window = 1500ms", "ballast.observation.window"),
         Arguments.of("ballast.observation.priority-classes = []", "ballast.observation.priority-classes"),
         Arguments.of("ballast.observation.priority-classes = [a, a]", "ballast.observation.priority-classes"),

@@ -2,6 +2,7 @@ package io.ballast.controller.cli;
 
 import io.ballast.controller.Node;
 import io.ballast.controller.Settings;
+import io.ballast.controller.simulation.SimulateCommand;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "ballast 0.1.0",
     description = "Event-sourced autoscaling and load-shedding controller.",
-    subcommands = {BallastCli.Run.class, CommandLine.HelpCommand.class})
+    subcommands = {BallastCli.Run.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class BallastCli {
 
   public static void main(String[] args) {

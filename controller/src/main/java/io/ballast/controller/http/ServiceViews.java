@@ -3,10 +3,12 @@ package io.ballast.controller.http;
 import io.ballast.persistence.event.Admission;
 import io.ballast.persistence.event.InstanceCounts;
 import io.ballast.persistence.event.MetricsObserved;
-import io.ballast.persistence.event.PolicySettings;
+import io.ballast.persistence.event.Mode;
+import io.ballast.persistence.policy.PolicySettings;
 import io.ballast.persistence.event.Reason;
 import io.ballast.persistence.event.ScaleDecided;
 import io.ballast.persistence.event.ServiceEvent;
+import io.ballast.persistence.event.ShedReason;
 import io.ballast.persistence.journal.HistoryReader;
 import io.ballast.persistence.state.OpenWindow;
 import io.ballast.persistence.state.ServiceState;
@@ -20,15 +22,17 @@ final class ServiceViews {
 
   private ServiceViews() {}
 
-  record Decision(Instant at, int from, int to, Reason reason, String explanation) {
+  record Decision(Instant at, int from, int to, Mode mode, Reason reason, String explanation) {
     static Decision of(ScaleDecided d) {
-      return new Decision(d.at(), d.from(), d.to(), d.reason(), d.reason().explain());
+      return new Decision(d.at(), d.from(), d.to(), d.mode(), d.reason(), d.reason().explain());
     }
   }
 
-  record Summary(String id, InstanceCounts instances, int desiredInstances, Decision lastDecision) {
+  record Summary(String id, InstanceCounts instances, int desiredInstances, Mode mode, List<Admission> admission,
+      Decision lastDecision) {
     static Summary of(String id, ServiceState s) {
-      return new Summary(id, s.instances(), s.desiredInstances(), s.lastDecision().map(Decision::of).orElse(null));
+      return new Summary(id, s.instances(), s.desiredInstances(), s.mode(), s.admission(),
+          s.lastDecision().map(Decision::of).orElse(null));
     }
   }
 
@@ -40,9 +44,14 @@ final class ServiceViews {
     }
   }
 
+  /** How many decisions and windows the detail view shows. */
+  static final int SHOWN = 20;
+
   /**
-   * @param decisions the latest decisions, newest first
-   * @param windows the latest closed windows, newest first
+   * @param mode the mode of the latest decision
+   * @param decisions the latest decisions that changed something (the count, the rule, or the mode), newest
+   *     first, at most {@value #SHOWN}
+   * @param windows the latest closed windows, newest first, at most {@value #SHOWN}
    */
   record Detail(
       String id,
@@ -50,7 +59,9 @@ final class ServiceViews {
       String policySetBy,
       InstanceCounts instances,
       int desiredInstances,
+      Mode mode,
       List<Admission> admission,
+      ShedReason shedReason,
       Decision lastDecision,
       List<Decision> decisions,
       List<MetricsObserved> windows,
@@ -64,10 +75,12 @@ final class ServiceViews {
           s.policySetBy(),
           s.instances(),
           s.desiredInstances(),
+          s.mode(),
           s.admission(),
+          s.shedReason(),
           s.lastDecision().map(Decision::of).orElse(null),
-          newestFirst(s.recentDecisions()).stream().map(Decision::of).toList(),
-          newestFirst(s.recentWindows()),
+          changes(s.recentDecisions()),
+          newestFirst(s.recentWindows()).stream().limit(SHOWN).toList(),
           s.openWindows().stream().map(Open::of).toList(),
           s.samplesRecorded());
     }
@@ -77,6 +90,19 @@ final class ServiceViews {
     static Event of(HistoryReader.Recorded r) {
       return new Event(r.sequenceNr(), Instant.ofEpochMilli(r.timestampMillis()), r.event().getClass().getSimpleName(), r.event());
     }
+  }
+
+  /** The decisions that changed the count, the rule that set it, or the mode, newest first. */
+  private static List<Decision> changes(List<ScaleDecided> oldestFirst) {
+    List<Decision> changes = new ArrayList<>();
+    for (int i = oldestFirst.size() - 1; i >= 0 && changes.size() < SHOWN; i--) {
+      ScaleDecided d = oldestFirst.get(i);
+      ScaleDecided before = i > 0 ? oldestFirst.get(i - 1) : null;
+      if (before == null || d.changed() || d.mode() != before.mode() || d.reason().code() != before.reason().code()) {
+        changes.add(Decision.of(d));
+      }
+    }
+    return changes;
   }
 
   private static <T> List<T> newestFirst(List<T> oldestFirst) {

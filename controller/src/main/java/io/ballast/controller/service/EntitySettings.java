@@ -1,6 +1,6 @@
 package io.ballast.controller.service;
 
-import io.ballast.persistence.event.PolicySettings;
+import io.ballast.persistence.policy.PolicySettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.ballast.controller.service;
 import io.ballast.controller.policy.Policy;
 import io.ballast.persistence.CborSerializable;
 import io.ballast.persistence.event.PolicySet;
-import io.ballast.persistence.event.PolicySettings;
+import io.ballast.persistence.policy.PolicySettings;
 import io.ballast.persistence.event.Sample;
 import io.ballast.persistence.event.ServiceEvent;
 import io.ballast.persistence.journal.ServiceTags;
@@ -65,13 +65,13 @@ public final class ServiceEntity
   /** What happened to one batch: how many samples were recorded, already recorded, or too late. */
   public record Recorded(int accepted, int duplicates, int late) implements CborSerializable {}
 
-  public static void init(ActorSystem<?> system, EntitySettings settings, Policy policy, Clock clock) {
+  public static void init(ActorSystem<?> system, EntitySettings settings, Policy<PolicySettings> policy, Clock clock) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx ->
         create(ctx.getEntityId(), settings, policy, clock, ctx.getShard())));
   }
 
   public static Behavior<Command> create(
-      String serviceId, EntitySettings settings, Policy policy, Clock clock,
+      String serviceId, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
@@ -86,7 +86,7 @@ public final class ServiceEntity
   private final String serviceId;
   private final EntitySettings settings;
   private final PolicySettings configuredPolicy;
-  private final Policy policy;
+  private final Policy<PolicySettings> policy;
   private final Clock clock;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final ActorContext<Command> context;
@@ -97,7 +97,7 @@ public final class ServiceEntity
   private List<RecordSamples> writing = List.of();
 
   private ServiceEntity(
-      String serviceId, EntitySettings settings, Policy policy, Clock clock,
+      String serviceId, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard, ActorContext<Command> context) {
     super(persistenceId(serviceId));
     this.serviceId = serviceId;
@@ -190,7 +190,7 @@ public final class ServiceEntity
 
   private ReplyEffect<ServiceEvent, ServiceState> onTick(ServiceState state) {
     var events = WindowClosing.close(
-        state, clock.instant(), settings.grace(), settings.priorityClasses(), policy, configuredPolicy);
+        state, clock.instant(), settings.window(), settings.grace(), settings.priorityClasses(), policy);
     return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
   }
 

@@ -24,7 +24,8 @@ class ReadApiTest {
   static void start() throws Exception {
     node = new TestNode(Files.createTempDirectory("read-api"),
         "ballast.observation { window = 1s, grace = 0s, tick-interval = 100ms }\n"
-            + "ballast.policy.services.scaled { min-instances = 2, max-instances = 40, target-requests-per-instance = 50 }");
+            + "ballast.policy.services.scaled { min-instances = 2, max-instances = 40, targets.requests-per-instance = 50,"
+            + " stable-window = 1s, panic.enabled = off, shedding.enabled = off }");
     Instant second = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
     post("scaled", second, 1000, 10);
     post("listed-b", second, 10, 1);
@@ -47,17 +48,19 @@ class ReadApiTest {
     JsonNode service = await("/v1/services/scaled", s -> !s.get("lastDecision").isNull());
 
     assertThat(service.get("id").asText()).isEqualTo("scaled");
-    assertThat(service.get("policy").get("targetRequestsPerInstance").asDouble()).isEqualTo(50);
+    assertThat(service.get("policy").get("kind").asText()).isEqualTo("ballast");
+    assertThat(service.get("policy").get("targets").get("requestsPerInstance").asDouble()).isEqualTo(50);
     assertThat(service.get("policySetBy").asText()).isEqualTo("config");
     assertThat(service.get("desiredInstances").asInt()).isEqualTo(20);
-    JsonNode decision = service.get("lastDecision");
-    assertThat(decision.get("from").asInt()).isZero();
+    JsonNode decisions = service.get("decisions");
+    JsonNode decision = decisions.get(decisions.size() - 1);
+    assertThat(decision.get("from").asInt()).isEqualTo(10);
     assertThat(decision.get("to").asInt()).isEqualTo(20);
+    assertThat(decision.get("mode").asText()).isEqualTo("NORMAL");
     assertThat(decision.get("reason").get("code").asText()).isEqualTo("TRACKING_TARGET");
     assertThat(decision.get("reason").get("observed").asDouble()).isEqualTo(100);
     assertThat(decision.get("explanation").asText()).contains("recommends 20");
-    assertThat(service.get("decisions")).hasSize(1);
-    JsonNode window = service.get("windows").get(0);
+    JsonNode window = service.get("windows").get(service.get("windows").size() - 1);
     assertThat(window.get("classes").get(0).get("offeredRps").asDouble()).isEqualTo(1000);
     assertThat(window.get("instances").get("ready").asInt()).isEqualTo(10);
     assertThat(service.get("samplesRecorded").asLong()).isEqualTo(1);
@@ -75,6 +78,7 @@ class ReadApiTest {
     JsonNode scaled = services.get(ids.indexOf("scaled"));
     assertThat(scaled.get("desiredInstances").asInt()).isEqualTo(20);
     assertThat(scaled.get("lastDecision").get("to").asInt()).isEqualTo(20);
+    assertThat(scaled.get("mode").asText()).isIn("NORMAL", "METRIC_OUTAGE");
     assertThat(scaled.get("instances").get("ready").asInt()).isEqualTo(10);
   }
 
@@ -100,7 +104,7 @@ class ReadApiTest {
     assertThat(second.get("events")).extracting(e -> e.get("type").asText())
         .containsExactly("MetricsObserved", "ScaleDecided");
     assertThat(second.get("events").get(1).get("event").get("to").asInt()).isEqualTo(20);
-    assertThat(second.get("next").isNull()).isTrue();
+    assertThat(second.get("next").get("from").asLong()).isEqualTo(5);
   }
 
   @Test

@@ -4,7 +4,7 @@ import static io.ballast.controller.Observations.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ballast.controller.ManualClock;
-import io.ballast.controller.policy.TargetTracking;
+import io.ballast.controller.policy.Policies;
 import io.ballast.persistence.event.InstanceCounts;
 import io.ballast.persistence.event.Sample;
 import io.ballast.persistence.event.ServiceEvent;
@@ -36,7 +36,7 @@ class ServiceEntityProperties {
   private static final ManualClock clock = new ManualClock(T0);
   private static final EventSourcedBehaviorTestKit<ServiceEntity.Command, ServiceEvent, ServiceState> kit =
       EventSourcedBehaviorTestKit.create(testKit.system(),
-          ServiceEntity.create("folded", SETTINGS, new TargetTracking(), clock, testKit.<ClusterSharding.ShardCommand>createTestProbe().ref()),
+          ServiceEntity.create("folded", SETTINGS, new Policies(), clock, testKit.<ClusterSharding.ShardCommand>createTestProbe().ref()),
           EventSourcedBehaviorTestKit.disabledSerializationSettings());
 
   /** One thing that happens to the service: samples arrive, or time passes and windows close. */

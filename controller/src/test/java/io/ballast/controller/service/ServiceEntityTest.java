@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.ballast.controller.ManualClock;
-import io.ballast.controller.policy.TargetTracking;
 import io.ballast.persistence.event.InstanceCounts;
 import io.ballast.persistence.event.MetricsObserved;
 import io.ballast.persistence.event.PolicySet;
-import io.ballast.persistence.event.PolicySettings;
+import io.ballast.controller.TestPolicies;
+import io.ballast.controller.policy.Policies;
+import io.ballast.persistence.policy.PolicySettings;
 import io.ballast.persistence.event.Sample;
 import io.ballast.persistence.event.SamplesRecorded;
 import io.ballast.persistence.event.ScaleDecided;
@@ -44,7 +45,7 @@ class ServiceEntityTest {
       .withFallback(ConfigFactory.load());
   private static final ActorTestKit testKit = ActorTestKit.create("ServiceEntityTest", CONFIG);
 
-  static final PolicySettings POLICY = new PolicySettings(1, 50, 100, 0.1);
+  static final PolicySettings POLICY = TestPolicies.tracking(1, 50, 100);
   static final EntitySettings SETTINGS = new EntitySettings(Duration.ofSeconds(5), Duration.ofSeconds(2),
       Duration.ofHours(1), List.of("critical", "sheddable"), 3, POLICY, Map.of());
 
@@ -141,7 +142,7 @@ class ServiceEntityTest {
 
   @Test
   void aChangedConfiguredPolicyIsRecordedWhenTheServiceRecovers() {
-    var changed = new PolicySettings(2, 30, 200, 0.2);
+    var changed = TestPolicies.tracking(2, 30, 200);
     var kitWithNewPolicy = kit(new EntitySettings(SETTINGS.window(), SETTINGS.grace(), SETTINGS.tickInterval(),
         SETTINGS.priorityClasses(), SETTINGS.snapshotEvery(), changed, Map.of()));
     kitWithNewPolicy.initialize(new PolicySet(T0, POLICY, null, PolicySet.FROM_CONFIG));
@@ -174,7 +175,7 @@ class ServiceEntityTest {
     });
     try {
       ActorRef<ServiceEntity.Command> entity = testKit.spawn(
-          ServiceEntity.create("grouped", SETTINGS, new TargetTracking(), clock, shard.ref()));
+          ServiceEntity.create("grouped", SETTINGS, new Policies(), clock, shard.ref()));
       List<TestProbe<StatusReply<ServiceEntity.Recorded>>> probes =
           List.of(testKit.createTestProbe(), testKit.createTestProbe(), testKit.createTestProbe(), testKit.createTestProbe());
 
@@ -203,7 +204,7 @@ class ServiceEntityTest {
   void aFailedWriteAnswersWithAnErrorInsteadOfAnAcknowledgement() {
     var persistence = PersistenceTestKit.create(testKit.system());
     ActorRef<ServiceEntity.Command> entity =
-        testKit.spawn(ServiceEntity.create("failing", SETTINGS, new TargetTracking(), clock, shard.ref()));
+        testKit.spawn(ServiceEntity.create("failing", SETTINGS, new Policies(), clock, shard.ref()));
     TestProbe<StatusReply<ServiceEntity.Recorded>> probe = testKit.createTestProbe();
     persistence.failNextPersisted("Service|failing");
 
@@ -215,7 +216,7 @@ class ServiceEntityTest {
 
   private EventSourcedBehaviorTestKit<ServiceEntity.Command, ServiceEvent, ServiceState> kit(EntitySettings settings) {
     return EventSourcedBehaviorTestKit.create(testKit.system(),
-        ServiceEntity.create("checkout", settings, new TargetTracking(), clock, shard.ref()),
+        ServiceEntity.create("checkout", settings, new Policies(), clock, shard.ref()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 

@@ -1,5 +1,6 @@
 package io.ballast.persistence.event;
 
+import io.ballast.persistence.policy.PolicySettings;
 import java.time.Instant;
 
 /**

@@ -4,32 +4,42 @@ import io.ballast.persistence.CborSerializable;
 import io.ballast.persistence.event.Admission;
 import io.ballast.persistence.event.InstanceCounts;
 import io.ballast.persistence.event.MetricsObserved;
+import io.ballast.persistence.event.Mode;
 import io.ballast.persistence.event.PolicySet;
-import io.ballast.persistence.event.PolicySettings;
 import io.ballast.persistence.event.SamplesRecorded;
 import io.ballast.persistence.event.ScaleDecided;
 import io.ballast.persistence.event.ServiceEvent;
 import io.ballast.persistence.event.ShedLevelsChanged;
+import io.ballast.persistence.event.ShedReason;
+import io.ballast.persistence.policy.PolicySettings;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Everything Ballast knows about one service, rebuilt from its events by {@link #apply}. It is a value:
- * {@code apply} reads no clock and does no I/O, so the live entity, recovery and replay all reach the
- * same state from the same events.
+ * {@code apply} reads no clock and does no I/O, so the live entity, recovery, replay and the simulator all
+ * reach the same state from the same events.
+ *
+ * <p>It keeps the closed windows and the decisions of the last {@link #horizon()}: as far back as the policy
+ * in force looks (its stabilization windows, rate periods, panic and cooldown times), so that a policy can
+ * decide from the state alone and a restarted or moved service decides exactly as it would have.
  *
  * @param policy the policy in force, {@code null} until the first {@link PolicySet}
  * @param policySetBy who set it ({@code config}, or later an operator)
  * @param instances the latest instance counts reported, {@link InstanceCounts#NONE} until one is
  * @param desiredInstances the latest decision, 0 until the first one
  * @param admission the fraction of each class to admit; classes not listed are admitted in full
+ * @param shedReason why the admission is what it is, {@code null} until shedding was first decided
  * @param openWindows windows still taking samples, oldest first
  * @param closedThrough the end of the latest closed window; samples before it are late
- * @param recentWindows the latest closed windows, oldest first, at most {@value #RECENT_WINDOWS}
- * @param recentDecisions the latest decisions, oldest first, at most {@value #RECENT_DECISIONS}
+ * @param lastSampleAt the end of the latest closed window that had samples; {@code null} if none had
+ * @param recentWindows the closed windows within the horizon, oldest first
+ * @param recentDecisions the decisions within the horizon, oldest first
  * @param samplesRecorded how many samples were ever recorded
  */
 public record ServiceState(
@@ -38,25 +48,31 @@ public record ServiceState(
     InstanceCounts instances,
     int desiredInstances,
     List<Admission> admission,
+    ShedReason shedReason,
     List<OpenWindow> openWindows,
     Instant closedThrough,
+    Instant lastSampleAt,
     List<MetricsObserved> recentWindows,
     List<ScaleDecided> recentDecisions,
     long samplesRecorded)
     implements CborSerializable {
 
-  public static final int RECENT_WINDOWS = 12;
-  public static final int RECENT_DECISIONS = 20;
+  /** The least history kept whatever the policy: enough to show an operator the last minutes. */
+  public static final Duration MIN_HORIZON = Duration.ofMinutes(2);
+  /** At most this many windows and decisions are kept, whatever the horizon. */
+  public static final int MAX_HISTORY = 4096;
 
   public ServiceState {
     admission = List.copyOf(admission);
     openWindows = List.copyOf(openWindows);
-    recentWindows = List.copyOf(recentWindows);
-    recentDecisions = List.copyOf(recentDecisions);
+    // Stored as History, so that folding one more item in does not copy the whole history.
+    recentWindows = History.of(recentWindows);
+    recentDecisions = History.of(recentDecisions);
   }
 
   public static ServiceState initial() {
-    return new ServiceState(null, null, InstanceCounts.NONE, 0, List.of(), List.of(), null, List.of(), List.of(), 0);
+    return new ServiceState(null, null, InstanceCounts.NONE, 0, List.of(), null, List.of(), null, null, History.empty(),
+        History.empty(), 0);
   }
 
   /** True for a service that has never recorded anything: it exists only because someone asked for it. */
@@ -65,11 +81,23 @@ public record ServiceState(
   }
 
   public Optional<ScaleDecided> lastDecision() {
-    return recentDecisions.isEmpty() ? Optional.empty() : Optional.of(recentDecisions.get(recentDecisions.size() - 1));
+    return recentDecisions.isEmpty() ? Optional.empty()
+        : Optional.of(recentDecisions.get(recentDecisions.size() - 1));
+  }
+
+  /** The mode of the latest decision. */
+  public Mode mode() {
+    return lastDecision().map(ScaleDecided::mode).orElse(Mode.NORMAL);
   }
 
   public Optional<OpenWindow> openWindow(Instant start) {
     return openWindows.stream().filter(w -> w.start().equals(start)).findFirst();
+  }
+
+  /** How far back windows and decisions are kept: the policy's own look-back, and at least {@link #MIN_HORIZON}. */
+  public Duration horizon() {
+    Duration wanted = policy == null ? Duration.ZERO : policy.history();
+    return wanted.compareTo(MIN_HORIZON) > 0 ? wanted : MIN_HORIZON;
   }
 
   /** The state after {@code event}. This is the entity's whole event handler. */
@@ -79,14 +107,14 @@ public record ServiceState(
     } else if (event instanceof MetricsObserved e) {
       return withObservation(e);
     } else if (event instanceof ScaleDecided e) {
-      return new ServiceState(policy, policySetBy, instances, e.to(), admission, openWindows, closedThrough,
-          recentWindows, appendBounded(recentDecisions, e, RECENT_DECISIONS), samplesRecorded);
+      return new ServiceState(policy, policySetBy, instances, e.to(), admission, shedReason, openWindows,
+          closedThrough, lastSampleAt, recentWindows, within(recentDecisions, e, ScaleDecided::at), samplesRecorded);
     } else if (event instanceof ShedLevelsChanged e) {
-      return new ServiceState(policy, policySetBy, instances, desiredInstances, e.admission(), openWindows,
-          closedThrough, recentWindows, recentDecisions, samplesRecorded);
+      return new ServiceState(policy, policySetBy, instances, desiredInstances, e.admission(), e.reason(),
+          openWindows, closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded);
     } else if (event instanceof PolicySet e) {
-      return new ServiceState(e.settings(), e.setBy(), instances, desiredInstances, admission, openWindows,
-          closedThrough, recentWindows, recentDecisions, samplesRecorded);
+      return new ServiceState(e.settings(), e.setBy(), instances, desiredInstances, admission, shedReason,
+          openWindows, closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded);
     }
     throw new IllegalArgumentException("unknown event " + event.getClass().getName());
   }
@@ -100,8 +128,8 @@ public record ServiceState(
       windows.add(OpenWindow.empty(e.windowStart(), e.windowEnd()).plus(e.samples()));
       windows.sort(Comparator.comparing(OpenWindow::start));
     }
-    return new ServiceState(policy, policySetBy, instances, desiredInstances, admission, windows, closedThrough,
-        recentWindows, recentDecisions, samplesRecorded + e.samples().size());
+    return new ServiceState(policy, policySetBy, instances, desiredInstances, admission, shedReason, windows,
+        closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded + e.samples().size());
   }
 
   private ServiceState withObservation(MetricsObserved e) {
@@ -109,8 +137,10 @@ public record ServiceState(
     windows.removeIf(w -> w.start().equals(e.windowStart()));
     Instant closed = closedThrough == null || e.windowEnd().isAfter(closedThrough) ? e.windowEnd() : closedThrough;
     InstanceCounts reported = e.instances() != null ? e.instances() : instances;
-    return new ServiceState(policy, policySetBy, reported, desiredInstances, admission, windows, closed,
-        appendBounded(recentWindows, e, RECENT_WINDOWS), recentDecisions, samplesRecorded);
+    Instant sampled = e.sampleCount() > 0 && (lastSampleAt == null || e.windowEnd().isAfter(lastSampleAt))
+        ? e.windowEnd() : lastSampleAt;
+    return new ServiceState(policy, policySetBy, reported, desiredInstances, admission, shedReason, windows, closed,
+        sampled, within(recentWindows, e, MetricsObserved::windowEnd), recentDecisions, samplesRecorded);
   }
 
   private int indexOfWindow(Instant start) {
@@ -122,11 +152,8 @@ public record ServiceState(
     return -1;
   }
 
-  private static <T> List<T> appendBounded(List<T> list, T item, int max) {
-    List<T> next = new ArrayList<>(list.size() + 1);
-    int from = Math.max(0, list.size() + 1 - max);
-    next.addAll(list.subList(from, list.size()));
-    next.add(item);
-    return next;
+  /** {@code history} with {@code item} appended and whatever fell out of the horizon dropped. */
+  private <T> History<T> within(List<T> history, T item, Function<T, Instant> time) {
+    return History.of(history).append(item, time, time.apply(item).minus(horizon()), MAX_HISTORY);
   }
 }
