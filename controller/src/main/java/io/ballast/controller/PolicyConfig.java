@@ -95,7 +95,8 @@ public final class PolicyConfig {
     Reader warmUp = r.child("warm-up", "warming-capacity");
     Reader cooldown = r.child("cooldown", "after-scale-up", "after-scale-down");
     Reader outage = r.child("metric-outage", "hold-for", "floor");
-    Reader shedding = r.child("shedding", "enabled", "instance-capacity-rps", "max-utilization", "hysteresis");
+    Reader shedding = r.child("shedding", "enabled", "instance-capacity-rps", "max-utilization", "hysteresis",
+        "burst-allowance", "burst-window");
     return new BallastPolicy(
         r.integer("min-instances"),
         r.integer("max-instances"),
@@ -113,7 +114,8 @@ public final class PolicyConfig {
         new BallastPolicy.Cooldown(cooldown.duration("after-scale-up"), cooldown.duration("after-scale-down")),
         new BallastPolicy.MetricOutage(outage.duration("hold-for"), outage.optionalInteger("floor")),
         new BallastPolicy.Shedding(shedding.bool("enabled"), shedding.optionalDouble("instance-capacity-rps"),
-            shedding.decimal("max-utilization"), shedding.decimal("hysteresis")));
+            shedding.decimal("max-utilization"), shedding.decimal("hysteresis"), shedding.decimal("burst-allowance"),
+            shedding.duration("burst-window")));
   }
 
   private static HpaPolicy hpa(Reader r) {

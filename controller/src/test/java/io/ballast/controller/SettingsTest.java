@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import io.ballast.persistence.policy.BallastPolicy;
+import io.ballast.persistence.policy.AwsTargetTrackingPolicy;
 import io.ballast.persistence.policy.HpaPolicy;
+import io.ballast.persistence.policy.KnativePolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,19 @@ class SettingsTest {
     assertThat(settings.entities().window()).isEqualTo(Duration.ofSeconds(5));
     assertThat(settings.entities().priorityClasses()).containsExactly("critical_plus", "critical", "sheddable_plus", "sheddable");
     assertThat(settings.ingest().maxBatchBytes()).isEqualTo(4 * 1024 * 1024);
+  }
+
+  @Test
+  void theShippedDefaultsOfEveryKindAreTheRecordsOwnDefaults() {
+    var kinds = Node.configuration(ConfigFactory.empty()).getConfig("ballast.policy.kinds");
+
+    assertThat(PolicyConfig.settings("k", "ballast", kinds.getConfig("ballast"))).isEqualTo(BallastPolicy.defaults());
+    assertThat(PolicyConfig.settings("k", "hpa", kinds.getConfig("hpa")))
+        .isEqualTo(HpaPolicy.defaults(HpaPolicy.Metric.CPU_UTILIZATION, 0.8));
+    assertThat(PolicyConfig.settings("k", "knative", kinds.getConfig("knative")))
+        .isEqualTo(KnativePolicy.defaults(KnativePolicy.Metric.CONCURRENCY));
+    assertThat(PolicyConfig.settings("k", "aws-target-tracking", kinds.getConfig("aws-target-tracking")))
+        .isEqualTo(AwsTargetTrackingPolicy.defaults(AwsTargetTrackingPolicy.Metric.CPU_UTILIZATION, 0.5));
   }
 
   @Test

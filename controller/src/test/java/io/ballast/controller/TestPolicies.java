@@ -21,6 +21,6 @@ public final class TestPolicies {
         new ScalingRules(Duration.ZERO, List.of(), Select.MAX),
         new BallastPolicy.Panic(false, d.panic().window(), d.panic().threshold(), d.panic().exitAfter()),
         d.warmUp(), d.cooldown(), d.metricOutage(),
-        new BallastPolicy.Shedding(false, null, 0.9, 0.05));
+        new BallastPolicy.Shedding(false, null, 0.9, 0.05, 0, Duration.ofSeconds(30)));
   }
 }

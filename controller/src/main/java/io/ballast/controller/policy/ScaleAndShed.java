@@ -43,6 +43,8 @@ import java.util.List;
  */
 public final class ScaleAndShed implements Policy<BallastPolicy> {
 
+  /** How many windows of the burst window the deviation of demand is estimated from, at most. */
+  private static final int BURST_SAMPLES = 60;
   /** Keeps float noise (10.000000001 instances' worth of load) from asking for one more instance. */
   private static final double EPSILON = 1e-9;
   /** Latency above its objective asks for at most this many times the instances serving now. */
@@ -57,8 +59,16 @@ public final class ScaleAndShed implements Policy<BallastPolicy> {
     }
     InstanceCounts instances = instances(state, window);
 
-    // Signals, averaged over the stable window, and the proposal of each.
-    Need[] needs = needs(state, window, now.minus(p.stableWindow()), now.minus(p.panic().window()), p);
+    // Signals, averaged over the stable window, and the proposal of each. A surge is measured over the panic
+    // window; once a panic is under way, over all of it (up to the stable window), so that its count follows
+    // the surge's level rather than ratcheting on every noisy short window.
+    Instant surgeSince = now.minus(p.panic().window());
+    Instant panicStart = panicStart(state);
+    if (panicStart != null && panicStart.isBefore(surgeSince)) {
+      Instant stableSince = now.minus(p.stableWindow());
+      surgeSince = panicStart.isAfter(stableSince) ? panicStart : stableSince;
+    }
+    Need[] needs = needs(state, window, now.minus(p.stableWindow()), surgeSince, p);
     Need stable = needs[0];
     Proposal proposal = propose(stable, current, p);
 
@@ -349,6 +359,16 @@ public final class ScaleAndShed implements Policy<BallastPolicy> {
     return null;
   }
 
+  /** Where the panic the latest decisions are in began (the start of its first window), or null. */
+  private static Instant panicStart(ServiceState state) {
+    List<ScaleDecided> decisions = state.recentDecisions();
+    Instant start = null;
+    for (int i = decisions.size() - 1; i >= 0 && decisions.get(i).mode() == Mode.PANIC; i--) {
+      start = decisions.get(i).at();
+    }
+    return start;
+  }
+
   private static Instant lastPanicTrigger(ServiceState state) {
     List<ScaleDecided> decisions = state.recentDecisions();
     for (int i = decisions.size() - 1; i >= 0; i--) {
@@ -371,14 +391,18 @@ public final class ScaleAndShed implements Policy<BallastPolicy> {
 
   private static Shed shed(ServiceState state, MetricsObserved window, InstanceCounts instances, BallastPolicy p) {
     Double perInstance = capacityPerInstance(p);
-    double demand = window.offeredRps();
     if (!p.shedding().enabled() || perInstance == null || unknown(state, window)) {
-      return new Shed(List.of(), new ShedReason(ShedReason.Code.NOT_SHEDDING, demand, 0, 0, 0));
+      return new Shed(List.of(), new ShedReason(ShedReason.Code.NOT_SHEDDING, window.offeredRps(), 0, 0, 0));
+    }
+    List<ClassLoad> classes = expected(state, window, p);
+    double demand = 0;
+    for (ClassLoad c : classes) {
+      demand += c.offeredRps();
     }
     double capacity = serving(instances, p) * perInstance * p.shedding().maxUtilization();
     double deficit = Math.max(0, demand - capacity);
     double band = p.shedding().hysteresis() * demand;
-    double shedNow = shedBy(state.admission(), window.classes());
+    double shedNow = shedBy(state.admission(), classes);
 
     double target;
     if (shedNow < deficit) {
@@ -390,8 +414,87 @@ public final class ScaleAndShed implements Policy<BallastPolicy> {
     } else {
       return new Shed(state.admission(), shedReason(demand, capacity, deficit, shedNow));
     }
-    List<Admission> admission = allocate(window.classes(), target, capacity);
-    return new Shed(admission, shedReason(demand, capacity, deficit, shedBy(admission, window.classes())));
+    // The most important class is shed only for what capacity cannot serve of what it offers now, never for
+    // a burst it might offer.
+    double topNow = window.classes().isEmpty() ? 0 : window.classes().get(0).offeredRps();
+    List<Admission> admission = allocate(classes, target, Math.max(0, topNow - capacity));
+    return new Shed(admission, shedReason(demand, capacity, deficit, shedBy(admission, classes)));
+  }
+
+  /**
+   * The demand of each class that shedding is sized for: what the latest window offered, or, when traffic is
+   * bursty, more: the mean over the burst window plus {@code burst-allowance} standard deviations. Levels
+   * apply to windows not seen yet, and a burst within them is over before anyone could react to it.
+   */
+  private static List<ClassLoad> expected(ServiceState state, MetricsObserved window, BallastPolicy p) {
+    double k = p.shedding().burstAllowance();
+    if (k == 0) {
+      return window.classes();
+    }
+    Instant since = window.windowEnd().minus(p.shedding().burstWindow());
+    List<MetricsObserved> history = state.recentWindows();
+    int first = firstEndingAfter(history, since);
+    // A deviation needs a few dozen samples, not every window of a long burst window: take evenly spaced ones.
+    int stride = Math.max(1, (history.size() - first) / BURST_SAMPLES);
+    int classes = window.classes().size();
+    double[] sum = new double[classes];
+    double[] squares = new double[classes];
+    int[] n = new int[classes];
+    for (int j = 0; j < classes; j++) {
+      double now = window.classes().get(j).offeredRps();
+      sum[j] = now;
+      squares[j] = now * now;
+      n[j] = 1;
+    }
+    for (int i = history.size() - 1; i >= first; i -= stride) {
+      List<ClassLoad> past = history.get(i).classes();
+      for (int j = 0; j < classes; j++) {
+        ClassLoad c = classAt(past, j, window.classes().get(j).priority());
+        if (c != null) {
+          sum[j] += c.offeredRps();
+          squares[j] += c.offeredRps() * c.offeredRps();
+          n[j]++;
+        }
+      }
+    }
+    List<ClassLoad> expected = new ArrayList<>(classes);
+    for (int j = 0; j < classes; j++) {
+      ClassLoad c = window.classes().get(j);
+      double mean = sum[j] / n[j];
+      double deviation = Math.sqrt(Math.max(0, squares[j] / n[j] - mean * mean));
+      double demand = Math.max(c.offeredRps(), mean + k * deviation);
+      expected.add(demand == c.offeredRps() ? c
+          : new ClassLoad(c.priority(), demand, c.shedRps(), c.errorRps(), c.latencyP50Ms(), c.latencyP99Ms()));
+    }
+    return expected;
+  }
+
+  /** The index of the oldest window that ends after {@code since} (windows are in time order). */
+  private static int firstEndingAfter(List<MetricsObserved> history, Instant since) {
+    int lo = 0;
+    int hi = history.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (history.get(mid).windowEnd().isAfter(since)) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  /** The class named {@code priority}, looked for where it usually is first. */
+  private static ClassLoad classAt(List<ClassLoad> classes, int index, String priority) {
+    if (index < classes.size() && classes.get(index).priority().equals(priority)) {
+      return classes.get(index);
+    }
+    for (ClassLoad c : classes) {
+      if (c.priority().equals(priority)) {
+        return c;
+      }
+    }
+    return null;
   }
 
   private static ShedReason shedReason(double demand, double capacity, double deficit, double shed) {
@@ -400,17 +503,17 @@ public final class ScaleAndShed implements Policy<BallastPolicy> {
   }
 
   /**
-   * Spreads {@code target} requests per second of shedding over the classes, lowest priority first. The most
-   * important class gives up only what capacity cannot serve of its own demand.
+   * Spreads {@code target} requests per second of shedding over the classes, lowest priority first; the most
+   * important class gives up at most {@code topShortfall}.
    */
-  private static List<Admission> allocate(List<ClassLoad> classes, double target, double capacity) {
+  private static List<Admission> allocate(List<ClassLoad> classes, double target, double topShortfall) {
     List<Admission> admission = new ArrayList<>(classes.size());
     double remaining = target;
     for (int i = classes.size() - 1; i >= 0; i--) {
       ClassLoad c = classes.get(i);
       double shed = Math.min(c.offeredRps(), remaining);
       if (i == 0) {
-        shed = Math.min(shed, Math.max(0, c.offeredRps() - capacity));
+        shed = Math.min(shed, topShortfall);
       }
       remaining -= shed;
       double admit = c.offeredRps() > 0 ? 1 - shed / c.offeredRps() : 1;

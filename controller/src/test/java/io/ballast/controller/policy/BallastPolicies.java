@@ -25,7 +25,7 @@ final class BallastPolicies {
   BallastPolicy.WarmUp warmUp = new BallastPolicy.WarmUp(0.5);
   BallastPolicy.Cooldown cooldown = new BallastPolicy.Cooldown(Duration.ZERO, Duration.ZERO);
   BallastPolicy.MetricOutage outage = new BallastPolicy.MetricOutage(Duration.ofSeconds(60), null);
-  BallastPolicy.Shedding shedding = new BallastPolicy.Shedding(true, 100.0, 1.0, 0.05);
+  BallastPolicy.Shedding shedding = new BallastPolicy.Shedding(true, 100.0, 1.0, 0.05, 0, Duration.ofSeconds(30));
 
   BallastPolicy build() {
     return new BallastPolicy(min, max, targets, toleranceUp, toleranceDown, stableWindow, scaleUp, scaleDown, panic,

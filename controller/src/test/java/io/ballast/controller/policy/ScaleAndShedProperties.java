@@ -1,6 +1,7 @@
 package io.ballast.controller.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.ballast.persistence.event.Admission;
 import io.ballast.persistence.event.ClassLoad;
@@ -10,6 +11,7 @@ import io.ballast.persistence.event.Mode;
 import io.ballast.persistence.event.PolicySet;
 import io.ballast.persistence.event.ScaleDecided;
 import io.ballast.persistence.event.ServiceEvent;
+import io.ballast.persistence.event.ShedReason;
 import io.ballast.persistence.policy.BallastPolicy;
 import io.ballast.persistence.policy.PolicySettings;
 import io.ballast.persistence.policy.RatePolicy;
@@ -117,23 +119,20 @@ class ScaleAndShedProperties {
     ServiceState state = ServiceState.initial().apply(new PolicySet(T0, p, null, "test"));
     for (int i = 0; i < steps.size(); i++) {
       MetricsObserved w = window(state, T0.plus(W.multipliedBy(i)), steps.get(i));
+      Decision decision = policy.decide(state, w, p);
       state = apply(state, w);
       if (w.sampleCount() == 0 || w.instances() == null) {
         continue;
       }
       double capacity = (w.instances().ready() + w.instances().warming() * p.warmUp().warmingCapacity())
           * p.shedding().instanceCapacityRps() * p.shedding().maxUtilization();
-      double demand = w.offeredRps();
-      double deficit = Math.max(0, demand - capacity);
-      double shed = 0;
-      for (Admission a : state.admission()) {
-        for (ClassLoad c : w.classes()) {
-          if (c.priority().equals(a.priority())) {
-            shed += c.offeredRps() * (1 - a.admitFraction());
-          }
-        }
-      }
-      assertThat(shed).isLessThanOrEqualTo(deficit + p.shedding().hysteresis() * demand + 1e-3 * demand + 1e-9);
+      ShedReason why = decision.shedReason();
+      // Demand is what the latest window offered, or more when bursts call for it; never less.
+      assertThat(why.demandRps()).isGreaterThanOrEqualTo(w.offeredRps() * (1 - 1e-12));
+      assertThat(why.capacityRps()).isCloseTo(capacity, within(1e-6 * (1 + capacity)));
+      assertThat(why.deficitRps()).isCloseTo(Math.max(0, why.demandRps() - capacity), within(1e-6 * (1 + capacity)));
+      assertThat(why.shedRps())
+          .isLessThanOrEqualTo(why.deficitRps() + p.shedding().hysteresis() * why.demandRps() + 1e-3 * why.demandRps() + 1e-9);
     }
   }
 
@@ -197,8 +196,9 @@ class ScaleAndShedProperties {
     Arbitrary<BallastPolicy.Cooldown> cooldown = Combinators.combine(seconds, seconds)
         .as(BallastPolicy.Cooldown::new);
     Arbitrary<BallastPolicy.Shedding> shedding = Combinators.combine(Arbitraries.doubles().between(10, 600),
-            Arbitraries.doubles().between(0.5, 1), Arbitraries.doubles().between(0, 0.2))
-        .as((capacity, util, band) -> new BallastPolicy.Shedding(true, capacity, util, band));
+            Arbitraries.doubles().between(0.5, 1), Arbitraries.doubles().between(0, 0.2),
+            Arbitraries.of(0.0, 1.0, 2.0, 3.0))
+        .as((capacity, util, band, burst) -> new BallastPolicy.Shedding(true, capacity, util, band, burst, Duration.ofSeconds(60)));
     return Combinators.combine(bounds, targets, tolerance, tolerance, rules, rules, panic, cooldown)
         .flatAs((b, t, up, down, su, sd, pn, cd) -> Combinators.combine(shedding, seconds.filter(d -> !d.isZero()),
                 Arbitraries.doubles().between(0, 1))

@@ -269,6 +269,33 @@ class ScaleAndShedTest {
   }
 
   @Test
+  void shedsForTheBurstsOfBurstyTrafficNotJustItsLatestWindow() {
+    Run run = new Run(BallastPolicies.with(p -> {
+      p.shedding = new BallastPolicy.Shedding(true, 100.0, 1.0, 0.05, 2, Duration.ofSeconds(30));
+      p.stableWindow = Duration.ofSeconds(30);
+    }), W);
+    run.steps(1, 800, 200, ready(10));
+    run.steps(1, 800, 600, ready(10));
+    assertThat(run.admit("sheddable")).isLessThan(1);
+
+    // The latest window fits (800 + 100 < 1000), but sheddable swung between 100 and 600: sized for
+    // mean + 2 sd = 300 + 2 x 216 = 732 of it, about half must still go.
+    run.step(800, 100, ready(10));
+
+    assertThat(run.admit("sheddable")).isLessThan(0.6);
+    assertThat(run.state().shedReason().demandRps()).isGreaterThan(1400);
+  }
+
+  @Test
+  void shedsNothingExtraWhenTrafficIsSteady() {
+    Run run = new Run(BallastPolicies.with(p -> p.shedding = new BallastPolicy.Shedding(true, 100.0, 1.0, 0.05, 2, Duration.ofSeconds(30))), W);
+
+    run.steps(5, 800, 150, ready(10));
+
+    assertThat(run.state().admission()).isEmpty();
+  }
+
+  @Test
   void shedTrafficStillCountsAsDemandForScaling() {
     Run run = new Run(BallastPolicies.with(p -> p.scaleUp = new ScalingRules(Duration.ZERO, List.of(), Select.MAX)), W);
     run.step(800, 400, ready(10));

@@ -59,13 +59,14 @@ public record BallastPolicy(
   }
 
   /**
-   * The defaults: 100 requests per second per instance, 10 % tolerance each way, signals averaged over 30 s;
+   * The defaults: 100 requests per second per instance, 10 % tolerance each way, signals averaged over 60 s;
    * scale up by up to 4 instances or 100 % per 15 s, scale down by up to 100 % per 15 s after a 300 s
    * stabilization window; panic at twice the instances there are; warming instances count half; hold for
-   * 2 minutes when metrics stop; shed the deficit above 90 % of 125 requests per second per instance.
+   * 2 minutes when metrics stop; shed the deficit above 90 % of 125 requests per second per instance, sized for
+   * bursts two standard deviations above the mean of the last 5 minutes.
    */
   public static BallastPolicy defaults() {
-    return new BallastPolicy(1, 100, new Targets(100.0, null, null, null), 0.1, 0.1, Duration.ofSeconds(30),
+    return new BallastPolicy(1, 100, new Targets(100.0, null, null, null), 0.1, 0.1, Duration.ofSeconds(60),
         new ScalingRules(Duration.ZERO,
             List.of(RatePolicy.pods(4, Duration.ofSeconds(15)), RatePolicy.percent(100, Duration.ofSeconds(15))),
             Select.MAX),
@@ -75,7 +76,7 @@ public record BallastPolicy(
         new WarmUp(0.5),
         new Cooldown(Duration.ZERO, Duration.ZERO),
         new MetricOutage(Duration.ofMinutes(2), null),
-        new Shedding(true, null, 0.9, 0.05));
+        new Shedding(true, null, 0.9, 0.05, 2.0, Duration.ofMinutes(5)));
   }
 
   @Override
@@ -87,7 +88,7 @@ public record BallastPolicy(
   public Duration history() {
     return Stream.of(stableWindow, scaleUp.stabilizationWindow(), scaleDown.stabilizationWindow(),
             scaleUp.longestPeriod(), scaleDown.longestPeriod(), panic.window(), panic.exitAfter(),
-            cooldown.afterScaleUp(), cooldown.afterScaleDown())
+            cooldown.afterScaleUp(), cooldown.afterScaleDown(), shedding.burstWindow())
         .max(Duration::compareTo).orElseThrow();
   }
 
@@ -180,9 +181,13 @@ public record BallastPolicy(
    *     {@code targets.requests-per-instance} (shedding is off when neither is set)
    * @param maxUtilization the share of that capacity admitted before shedding starts, in (0, 1]
    * @param hysteresis shedding changes only when it is off the deficit by more than this fraction of demand
+   * @param burstAllowance shedding is sized for the demand of the latest window, or for the mean over the burst
+   *     window plus this many standard deviations when that is more: the levels apply to windows not seen yet,
+   *     and bursts shorter than the reaction time can only be absorbed by what is already shed
+   * @param burstWindow how far back the mean and the deviation of demand are taken
    */
-  public record Shedding(boolean enabled, Double instanceCapacityRps, double maxUtilization, double hysteresis)
-      implements CborSerializable {
+  public record Shedding(boolean enabled, Double instanceCapacityRps, double maxUtilization, double hysteresis,
+      double burstAllowance, Duration burstWindow) implements CborSerializable {
 
     public Shedding {
       if (instanceCapacityRps != null) {
@@ -191,6 +196,9 @@ public record BallastPolicy(
       Checks.require(maxUtilization > 0 && maxUtilization <= 1,
           "shedding.max-utilization must be within (0, 1], was " + maxUtilization);
       Checks.require(hysteresis >= 0 && hysteresis < 1, "shedding.hysteresis must be within [0, 1), was " + hysteresis);
+      Checks.require(burstAllowance >= 0 && burstAllowance <= 10,
+          "shedding.burst-allowance must be within [0, 10], was " + burstAllowance);
+      Checks.positive("shedding.burst-window", burstWindow);
     }
   }
 }

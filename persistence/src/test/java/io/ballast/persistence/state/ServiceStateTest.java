@@ -158,7 +158,7 @@ class ServiceStateTest {
         .hasMessageStartingWith("targets.cpu-utilization");
     assertThatThrownBy(() -> new BallastPolicy.Panic(true, Duration.ofSeconds(6), 0.5, Duration.ofSeconds(60)))
         .hasMessageStartingWith("panic.threshold");
-    assertThatThrownBy(() -> new BallastPolicy.Shedding(true, null, 1.5, 0.05))
+    assertThatThrownBy(() -> new BallastPolicy.Shedding(true, null, 1.5, 0.05, 2, Duration.ofMinutes(5)))
         .hasMessageStartingWith("shedding.max-utilization");
     assertThatThrownBy(() -> new BallastPolicy.Cooldown(Duration.ofSeconds(-1), Duration.ZERO))
         .hasMessageStartingWith("cooldown.after-scale-up");
