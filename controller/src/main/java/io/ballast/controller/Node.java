@@ -12,12 +12,17 @@ import io.ballast.controller.ingest.IngestRoute;
 import io.ballast.controller.policy.Policies;
 import io.ballast.controller.service.ServiceEntity;
 import io.ballast.persistence.journal.HistoryReader;
+import io.ballast.persistence.journal.JournalHealth;
 import io.ballast.persistence.journal.JournalSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -50,16 +55,52 @@ public final class Node {
     }
   }
 
-  /** The configuration with {@code extra} layered over the defaults. */
+  /** The configuration with {@code extra} layered over the defaults, and this process's environment. */
   public static Config configuration(Config extra) {
-    Config layered = extra.withFallback(ConfigFactory.defaultApplication());
+    return configuration(extra, System.getenv());
+  }
+
+  /**
+   * The configuration with {@code extra} layered over the defaults (and over what {@code env} sets): the
+   * selected journal's block of {@code ballast.persistence.journals} on top, the data directory absolute.
+   */
+  public static Config configuration(Config extra, Map<String, String> env) {
+    Config layered = extra.withFallback(environment(env)).withFallback(ConfigFactory.defaultApplication());
     try {
-      Path dataDir = Path.of(ConfigFactory.load(layered).getString("ballast.persistence.data-dir")).toAbsolutePath();
+      Config resolved = ConfigFactory.load(layered);
+      String journal = resolved.getString("ballast.persistence.journal");
+      Config journals = resolved.getConfig("ballast.persistence.journals");
+      if (!journals.root().containsKey(journal)) {
+        throw new Settings.InvalidSettingsException("ballast.persistence.journal (BALLAST_JOURNAL): unknown journal '"
+            + journal + "'; one of " + new TreeSet<>(journals.root().keySet()), null);
+      }
+      layered = journals.getConfig(journal).withFallback(layered);
+      Path dataDir = Path.of(resolved.getString("ballast.persistence.data-dir")).toAbsolutePath();
       layered = layered.withValue("ballast.persistence.data-dir", ConfigValueFactory.fromAnyRef(dataDir.toString()));
       return ConfigFactory.load(layered);
     } catch (ConfigException e) {
       throw new Settings.InvalidSettingsException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * What the environment sets that HOCON's {@code ${?VAR}} cannot: a list. BALLAST_CASSANDRA_CONTACT_POINTS
+   * is a comma-separated list of host:port.
+   */
+  private static Config environment(Map<String, String> env) {
+    String points = env.get("BALLAST_CASSANDRA_CONTACT_POINTS");
+    if (points == null || points.isBlank()) {
+      return ConfigFactory.empty();
+    }
+    List<String> list = Arrays.stream(points.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
+    for (String point : list) {
+      if (!point.matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+        throw new Settings.InvalidSettingsException("BALLAST_CASSANDRA_CONTACT_POINTS: '" + point
+            + "' is not host:port (for example 10.0.0.5:9042)", null);
+      }
+    }
+    return ConfigFactory.empty().withValue("datastax-java-driver.basic.contact-points",
+        ConfigValueFactory.fromIterable(list));
   }
 
   /** A running node: its actor system and its HTTP binding. */
@@ -92,9 +133,13 @@ public final class Node {
 
       ServiceEntity.init(system, settings.entities(), new Policies(), clock);
       var history = new HistoryReader(system);
+      var health = JournalHealth.start(system, history,
+          config.getDuration("ballast.persistence.health-check-interval"),
+          config.getDuration("ballast.persistence.health-check-timeout"), clock);
       var routes = new ApiRoutes().wrap(
-          new IngestRoute(system, settings.ingest(), clock).route(),
-          new ServiceRoutes(system, history, settings.ingest().writeTimeout(), settings.ingest().retryAfter()).route());
+          new IngestRoute(system, settings.ingest(), health, clock).route(),
+          new ServiceRoutes(system, history, health, settings.ingest().writeTimeout(), settings.ingest().retryAfter())
+              .route());
       ServerBinding binding = HttpServer.start(system, routes, settings.httpHost(), settings.httpPort())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new Running(system, binding);

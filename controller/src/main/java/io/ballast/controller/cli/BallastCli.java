@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "ballast 0.1.0",
     description = "Event-sourced autoscaling and load-shedding controller.",
-    subcommands = {BallastCli.Run.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {BallastCli.Run.class, SimulateCommand.class, CassandraSchemaCommand.class,
+        CommandLine.HelpCommand.class})
 public final class BallastCli {
 
   public static void main(String[] args) {

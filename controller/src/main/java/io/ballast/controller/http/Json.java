@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
+import io.ballast.persistence.journal.JournalHealth;
 import java.time.Duration;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -47,7 +48,17 @@ public final class Json {
 
   /** 503 with a Retry-After: the request was not applied and may be sent again. */
   public static HttpResponse unavailable(String detail, Duration retryAfter) {
-    return error(StatusCodes.SERVICE_UNAVAILABLE, new ApiError("unavailable", null, detail))
+    return unavailable("unavailable", detail, retryAfter);
+  }
+
+  /** 503 with a Retry-After because the journal does not answer. */
+  public static HttpResponse journalUnavailable(JournalHealth.Status status, Duration retryAfter) {
+    return unavailable("journal_unavailable", "the journal has not answered since " + status.since() + ": "
+        + status.detail() + "; nothing was applied, send the request again", retryAfter);
+  }
+
+  private static HttpResponse unavailable(String error, String detail, Duration retryAfter) {
+    return error(StatusCodes.SERVICE_UNAVAILABLE, new ApiError(error, null, detail))
         .addHeader(RetryAfter.create(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
   }
 }

@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import io.ballast.controller.Settings;
 import io.ballast.controller.service.ServiceEntity;
 import io.ballast.persistence.journal.HistoryReader;
+import io.ballast.persistence.journal.JournalHealth;
 import io.ballast.persistence.state.ServiceState;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,13 +40,16 @@ public final class ServiceRoutes extends AllDirectives {
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final HistoryReader history;
+  private final JournalHealth health;
   private final Duration timeout;
   private final Duration retryAfter;
 
-  public ServiceRoutes(ActorSystem<?> system, HistoryReader history, Duration timeout, Duration retryAfter) {
+  public ServiceRoutes(ActorSystem<?> system, HistoryReader history, JournalHealth health, Duration timeout,
+      Duration retryAfter) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.history = history;
+    this.health = health;
     this.timeout = timeout;
     this.retryAfter = retryAfter;
   }
@@ -61,6 +65,9 @@ public final class ServiceRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> list() {
+    if (!health.status().available()) {
+      return CompletableFuture.completedFuture(Json.journalUnavailable(health.status(), retryAfter));
+    }
     return history.entityIds(ServiceEntity.ENTITY_KEY.name())
         .thenCompose(ids -> Source.from(ids)
             .mapAsyncUnordered(PARALLEL_ASKS, id -> state(id).thenApply(s -> ServiceViews.Summary.of(id, s)))
@@ -68,7 +75,7 @@ public final class ServiceRoutes extends AllDirectives {
         .thenApply(summaries -> {
           List<ServiceViews.Summary> sorted =
               summaries.stream().sorted(Comparator.comparing(ServiceViews.Summary::id)).toList();
-          return Json.ok(new ServiceViews.Services(sorted));
+          return Json.ok(new ServiceViews.Services(sorted, health.status()));
         })
         .exceptionally(this::unavailable);
   }
@@ -78,7 +85,7 @@ public final class ServiceRoutes extends AllDirectives {
       return CompletableFuture.completedFuture(notFound(id));
     }
     return state(id)
-        .thenApply(s -> s.isEmpty() ? notFound(id) : Json.ok(ServiceViews.Detail.of(id, s)))
+        .thenApply(s -> s.isEmpty() ? notFound(id) : Json.ok(ServiceViews.Detail.of(id, s, health.status())))
         .exceptionally(this::unavailable);
   }
 
@@ -95,6 +102,9 @@ public final class ServiceRoutes extends AllDirectives {
     }
     if (!Settings.SERVICE_ID.matcher(id).matches()) {
       return CompletableFuture.completedFuture(notFound(id));
+    }
+    if (!health.status().available()) {
+      return CompletableFuture.completedFuture(Json.journalUnavailable(health.status(), retryAfter));
     }
     return state(id).thenCompose(s -> {
       if (s.isEmpty()) {
@@ -126,6 +136,9 @@ public final class ServiceRoutes extends AllDirectives {
 
   private HttpResponse unavailable(Throwable error) {
     log.warn("read failed: {}", error.toString());
+    if (!health.status().available()) {
+      return Json.journalUnavailable(health.status(), retryAfter);
+    }
     return Json.unavailable("the service's state or history could not be read in time (" + error.getMessage() + ")",
         retryAfter);
   }

@@ -10,6 +10,7 @@ import io.ballast.persistence.event.ScaleDecided;
 import io.ballast.persistence.event.ServiceEvent;
 import io.ballast.persistence.event.ShedReason;
 import io.ballast.persistence.journal.HistoryReader;
+import io.ballast.persistence.journal.JournalHealth;
 import io.ballast.persistence.state.OpenWindow;
 import io.ballast.persistence.state.ServiceState;
 import java.time.Instant;
@@ -36,7 +37,18 @@ final class ServiceViews {
     }
   }
 
-  record Services(List<Summary> services) {}
+  /** What the node last found of its journal. */
+  record Journal(boolean available, Instant since, String detail) {
+    static Journal of(JournalHealth.Status s) {
+      return new Journal(s.available(), s.since(), s.detail());
+    }
+  }
+
+  record Services(List<Summary> services, Journal journal) {
+    Services(List<Summary> services, JournalHealth.Status journal) {
+      this(services, Journal.of(journal));
+    }
+  }
 
   record Open(Instant start, Instant end, int samples) {
     static Open of(OpenWindow w) {
@@ -66,9 +78,10 @@ final class ServiceViews {
       List<Decision> decisions,
       List<MetricsObserved> windows,
       List<Open> openWindows,
-      long samplesRecorded) {
+      long samplesRecorded,
+      Journal journal) {
 
-    static Detail of(String id, ServiceState s) {
+    static Detail of(String id, ServiceState s, JournalHealth.Status journal) {
       return new Detail(
           id,
           s.policy(),
@@ -82,7 +95,8 @@ final class ServiceViews {
           changes(s.recentDecisions()),
           newestFirst(s.recentWindows()).stream().limit(SHOWN).toList(),
           s.openWindows().stream().map(Open::of).toList(),
-          s.samplesRecorded());
+          s.samplesRecorded(),
+          Journal.of(journal));
     }
   }
 

@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import io.ballast.controller.http.ApiError;
 import io.ballast.controller.http.Json;
 import io.ballast.controller.service.ServiceEntity;
+import io.ballast.persistence.journal.JournalHealth;
 import io.ballast.persistence.event.Sample;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -41,9 +42,11 @@ public final class IngestRoute extends AllDirectives {
   private final ClusterSharding sharding;
   private final IngestSettings settings;
   private final BatchReader reader;
+  private final JournalHealth health;
   private final Clock clock;
 
-  public IngestRoute(ActorSystem<?> system, IngestSettings settings, Clock clock) {
+  public IngestRoute(ActorSystem<?> system, IngestSettings settings, JournalHealth health, Clock clock) {
+    this.health = health;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
@@ -60,6 +63,11 @@ public final class IngestRoute extends AllDirectives {
     if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
       return done(Json.error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, new ApiError("unsupported_media_type", null,
           "send the batch as application/json, not " + entity.getContentType())));
+    }
+    if (!health.status().available()) {
+      // Known to be down: answer now rather than make every sender wait for a write timeout.
+      entity.discardBytes(system);
+      return done(Json.journalUnavailable(health.status(), settings.retryAfter()));
     }
     if (entity.getContentLengthOption().isPresent()
         && entity.getContentLengthOption().getAsLong() > settings.maxBatchBytes()) {

@@ -28,7 +28,7 @@ final class NodeProcess implements AutoCloseable {
   private final int httpPort;
   private final Path log;
 
-  record Answer(int status, JsonNode body) {}
+  record Answer(int status, JsonNode body, String retryAfter) {}
 
   private NodeProcess(Process process, int httpPort, Path log) {
     this.process = process;
@@ -77,6 +77,10 @@ final class NodeProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  boolean alive() {
+    return process.isAlive();
+  }
+
   String logText() throws IOException {
     return Files.readString(log);
   }
@@ -113,7 +117,8 @@ final class NodeProcess implements AutoCloseable {
   private static Answer send(HttpRequest request) {
     try {
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Answer(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
+      return new Answer(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()),
+          response.headers().firstValue("Retry-After").orElse(null));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

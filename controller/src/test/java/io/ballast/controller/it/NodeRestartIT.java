@@ -8,34 +8,40 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The whole node, end to end: started with {@code bin/ballast run}, fed over HTTP, stopped and started again
- * on the same data directory, and killed outright right after acknowledging. Nothing recorded may be lost.
+ * The whole node, end to end, on each journal: started with {@code bin/ballast run}, fed over HTTP, stopped and
+ * started again on the same data, and killed outright right after acknowledging. Nothing recorded may be lost.
  */
 class NodeRestartIT {
 
-  private static final Map<String, String> FAST_WINDOWS = Map.of("BALLAST_WINDOW", "1s", "BALLAST_WINDOW_GRACE", "0s");
+  private static final Map<String, String> FAST_WINDOWS = Map.of("BALLAST_WINDOW", "1s", "BALLAST_WINDOW_GRACE", "1s");
   private final Path logs = Path.of("target", "it-logs");
 
-  @Test
-  void stateAndHistorySurviveAGracefulRestart() throws Exception {
+  @ParameterizedTest(name = "on the {0} journal")
+  @ValueSource(strings = {"embedded", "cassandra"})
+  void stateAndHistorySurviveAGracefulRestart(String journal) throws Exception {
     Path data = Files.createTempDirectory("ballast-restart");
     Files.createDirectories(logs);
+    Map<String, String> env = new HashMap<>(FAST_WINDOWS);
+    env.putAll(Journals.environment(journal, "restart"));
     JsonNode serviceBefore;
     JsonNode historyBefore;
     JsonNode listBefore;
-    try (NodeProcess node = NodeProcess.start(data, logs.resolve("restart-1.log"), FAST_WINDOWS)) {
-      Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(6);
+    try (NodeProcess node = NodeProcess.start(data, logs.resolve("restart-" + journal + "-1.log"), env)) {
       for (int i = 0; i < 5; i++) {
-        String at = start.plusSeconds(i).toString();
+        String at = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(i).toString();
         var answer = node.post("/v1/metrics", "{\"samples\":["
             + sample("checkout", at, "critical", 900 + 100 * i, 8) + ","
             + sample("checkout", at, "sheddable", 300, 8) + ","
             + sample("search", at, "critical", 120, 2) + "]}");
         assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body().get("accepted").asInt()).as("batch %d accepted whole", i).isEqualTo(3);
+        Thread.sleep(300);
       }
       serviceBefore = awaitDecided(node, "checkout");
       awaitDecided(node, "search");
@@ -46,7 +52,7 @@ class NodeRestartIT {
       assertThat(node.logText()).contains("Exiting completed");
     }
 
-    try (NodeProcess node = NodeProcess.start(data, logs.resolve("restart-2.log"), FAST_WINDOWS)) {
+    try (NodeProcess node = NodeProcess.start(data, logs.resolve("restart-" + journal + "-2.log"), env)) {
       JsonNode serviceAfter = node.get("/v1/services/checkout").body();
       JsonNode historyAfter = node.get("/v1/services/checkout/events?limit=1000").body().get("events");
 
@@ -68,12 +74,14 @@ class NodeRestartIT {
     }
   }
 
-  @Test
-  void nothingAcknowledgedIsLostWhenTheNodeIsKilled() throws Exception {
+  @ParameterizedTest(name = "on the {0} journal")
+  @ValueSource(strings = {"embedded", "cassandra"})
+  void nothingAcknowledgedIsLostWhenTheNodeIsKilled(String journal) throws Exception {
     Path data = Files.createTempDirectory("ballast-kill");
     Files.createDirectories(logs);
+    Map<String, String> env = Journals.environment(journal, "kill");
     long acknowledged = 0;
-    try (NodeProcess node = NodeProcess.start(data, logs.resolve("kill-1.log"), Map.of())) {
+    try (NodeProcess node = NodeProcess.start(data, logs.resolve("kill-" + journal + "-1.log"), env)) {
       // Every batch is current (none is late) and distinct (none is a duplicate): each must be kept.
       for (int i = 0; i < 30; i++) {
         String at = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(i).toString();
@@ -85,7 +93,7 @@ class NodeRestartIT {
       node.kill();
     }
 
-    try (NodeProcess node = NodeProcess.start(data, logs.resolve("kill-2.log"), Map.of())) {
+    try (NodeProcess node = NodeProcess.start(data, logs.resolve("kill-" + journal + "-2.log"), env)) {
       JsonNode service = node.get("/v1/services/killed").body();
       JsonNode history = node.get("/v1/services/killed/events?limit=1000").body().get("events");
       long inJournal = 0;

@@ -1,5 +1,6 @@
 package io.ballast.persistence.journal;
 
+import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,20 +12,24 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 
 /**
- * Creates the journal's tables when configuration asks for it ({@code ballast.persistence.schema-script}
- * names a script on the classpath; empty means the schema is managed outside Ballast). The embedded
- * journal uses this on every start: every statement is idempotent.
+ * Creates the journal's tables at start when the selected journal asks for it: the embedded journal always
+ * (its script is idempotent), Cassandra only when {@code ballast.persistence.cassandra.create-schema} is on
+ * (development; production applies {@code cassandra-schema.cql} explicitly).
  */
 public final class JournalSchema {
 
   private JournalSchema() {}
 
   public static CompletionStage<Done> ensure(ActorSystem<?> system) {
-    String resource = system.settings().config().getString("ballast.persistence.schema-script");
-    if (resource.isEmpty()) {
-      return CompletableFuture.completedFuture(Done.getInstance());
+    Config config = system.settings().config();
+    String schema = config.getString("ballast.persistence.schema");
+    if (schema.equals("jdbc")) {
+      return SchemaUtils.applyScript(read(config.getString("ballast.persistence.jdbc-schema-script")), system);
     }
-    return SchemaUtils.applyScript(read(resource), system);
+    if (schema.equals("cassandra") && config.getBoolean("ballast.persistence.cassandra.create-schema")) {
+      return CassandraSchema.apply(system);
+    }
+    return CompletableFuture.completedFuture(Done.getInstance());
   }
 
   private static String read(String resource) {
