@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValueFactory;
 import io.ballast.controller.http.ApiRoutes;
 import io.ballast.controller.http.HttpServer;
+import io.ballast.controller.actuation.CloudActuators;
 import io.ballast.controller.http.ServiceRoutes;
 import io.ballast.controller.ingest.IngestRoute;
 import io.ballast.controller.policy.Policies;
@@ -131,14 +132,15 @@ public final class Node {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
 
-      ServiceEntity.init(system, settings.entities(), new Policies(), clock);
+      ServiceEntity.init(system, settings.entities(), new Policies(), clock, new CloudActuators());
       var history = new HistoryReader(system);
       var health = JournalHealth.start(system, history,
           config.getDuration("ballast.persistence.health-check-interval"),
           config.getDuration("ballast.persistence.health-check-timeout"), clock);
       var routes = new ApiRoutes().wrap(
           new IngestRoute(system, settings.ingest(), health, clock).route(),
-          new ServiceRoutes(system, history, health, settings.ingest().writeTimeout(), settings.ingest().retryAfter())
+          new ServiceRoutes(system, history, health, settings.ingest().writeTimeout(), settings.ingest().retryAfter(),
+              settings.entities()::actuationFor)
               .route());
       ServerBinding binding = HttpServer.start(system, routes, settings.httpHost(), settings.httpPort())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);

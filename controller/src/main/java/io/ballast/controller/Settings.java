@@ -46,6 +46,7 @@ public record Settings(String httpHost, int httpPort, IngestSettings ingest, Ent
 
     Config observation = config.getConfig("ballast.observation");
     PolicyConfig.Catalog policies = PolicyConfig.read(config.getConfig("ballast.policy"));
+    ActuationConfig.Catalog actuation = ActuationConfig.read(config.getConfig("ballast.actuation"));
     var entities = new EntitySettings(
         observation.getDuration("window"),
         observation.getDuration("grace"),
@@ -53,7 +54,9 @@ public record Settings(String httpHost, int httpPort, IngestSettings ingest, Ent
         priorityClasses(config),
         config.getInt("ballast.persistence.snapshot-every"),
         policies.defaults(),
-        policies.services());
+        policies.services(),
+        actuation.defaults(),
+        actuation.services());
     return new Settings(http.getString("host"), port, ingestSettings, entities);
   }
 

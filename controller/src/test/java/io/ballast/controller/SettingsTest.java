@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import io.ballast.controller.actuation.ActuationSettings;
 import io.ballast.persistence.policy.BallastPolicy;
 import io.ballast.persistence.policy.AwsTargetTrackingPolicy;
 import io.ballast.persistence.policy.HpaPolicy;
@@ -79,6 +80,26 @@ class SettingsTest {
   }
 
   @Test
+  void theExampleActuationIsValidAndKeepsSecretsOutOfItsDescription() throws Exception {
+    Path examples = Path.of(System.getProperty("ballast.root", ".."), "config", "examples", "actuation.conf");
+
+    Settings settings = Settings.create(Node.configuration(ConfigFactory.parseString(
+        "ballast.actuation.services.legacy.webhook.secret = a-secret-of-some-length")
+        .withFallback(ConfigFactory.parseFile(examples.toFile()))));
+
+    var entities = settings.entities();
+    assertThat(entities.actuationFor("unknown-service").target()).isNull();
+    assertThat(entities.actuationFor("checkout").target())
+        .isEqualTo(new ActuationSettings.Kubernetes("deployment", "shop", "checkout", null));
+    assertThat(entities.actuationFor("search").target()).isInstanceOf(ActuationSettings.AwsAutoScaling.class);
+    assertThat(entities.actuationFor("search").dryRun()).isTrue();
+    assertThat(entities.actuationFor("batch").target()).isInstanceOf(ActuationSettings.GcpInstanceGroup.class);
+    assertThat(entities.actuationFor("reports").target()).isInstanceOf(ActuationSettings.AzureScaleSet.class);
+    assertThat(entities.actuationFor("legacy").target()).isInstanceOfSatisfying(ActuationSettings.Webhook.class,
+        w -> assertThat(w.toString()).doesNotContain("a-secret-of-some-length"));
+  }
+
+  @Test
   void theDataDirectoryIsMadeAbsolute() {
     var config = Node.configuration(ConfigFactory.parseString("ballast.persistence.data-dir = relative/dir"));
 
@@ -138,7 +159,28 @@ class SettingsTest {
         Arguments.of("ballast.observation.priority-classes = [\"Has Space\"]", "ballast.observation.priority-classes"),
         Arguments.of("ballast.ingest.max-batch-samples = 0", "ballast.ingest.max-batch-samples"),
         Arguments.of("ballast.ingest.write-timeout = 0s", "ballast.ingest.write-timeout"),
-        Arguments.of("ballast.persistence.snapshot-every = 0", "ballast.persistence.snapshot-every"));
+        Arguments.of("ballast.persistence.snapshot-every = 0", "ballast.persistence.snapshot-every"),
+        Arguments.of("ballast.actuation.defaults.target = mainframe",
+            "ballast.actuation.defaults.target: 'mainframe' is not one of"),
+        Arguments.of("ballast.actuation.services.checkout.target = kubernetes",
+            "ballast.actuation.services.checkout.kubernetes is required with target = kubernetes"),
+        Arguments.of("ballast.actuation.services.checkout { target = kubernetes, kubernetes { kind = pod, "
+            + "namespace = shop, name = checkout } }", "kubernetes.kind must be deployment or statefulset"),
+        Arguments.of("ballast.actuation.services.checkout { target = kubernetes, kubernetes { namespace = shop, "
+            + "name = checkout, replicas = 3 } }", "ballast.actuation.services.checkout.kubernetes.replicas: unknown"),
+        Arguments.of("ballast.actuation.services.checkout { target = gcp-mig, gcp-mig { project = p, name = n, "
+            + "zone = z, region = r } }", "gcp-mig needs exactly one of zone and region"),
+        Arguments.of("ballast.actuation.services.checkout { target = webhook, webhook { url = \"http://x/scale\" } }",
+            "ballast.actuation.services.checkout.webhook.secret is required"),
+        Arguments.of("ballast.actuation.services.checkout { target = webhook, webhook { url = \"ftp://x/scale\", "
+            + "secret = 0123456789abcdef } }", "webhook.url must be an http or https URL"),
+        Arguments.of("ballast.actuation.services.checkout { target = webhook, webhook { url = \"http://x/scale\", "
+            + "secret = short } }", "webhook.secret must be at least 16 characters"),
+        Arguments.of("ballast.actuation.defaults.writes-per-second = 0", "ballast.actuation.defaults: writes-per-second"),
+        Arguments.of("ballast.actuation.defaults.backoff { min = 10s, max = 1s }", "backoff.max must be >= backoff.min"),
+        Arguments.of("ballast.actuation.defaults.confirm-within = 0s", "confirm-within must be > 0"),
+        Arguments.of("ballast.actuation.defaults.retries = 3", "ballast.actuation.defaults.retries: unknown setting"),
+        Arguments.of("ballast.actuation.services.Checkout.dry-run = on", "ballast.actuation.services.Checkout"));
   }
 
   @ParameterizedTest(name = "refuses {0}")

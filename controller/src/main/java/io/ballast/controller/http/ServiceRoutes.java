@@ -3,6 +3,7 @@ package io.ballast.controller.http;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.ballast.controller.Settings;
+import io.ballast.controller.actuation.ActuationSettings;
 import io.ballast.controller.service.ServiceEntity;
 import io.ballast.persistence.journal.HistoryReader;
 import io.ballast.persistence.journal.JournalHealth;
@@ -13,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -43,9 +45,11 @@ public final class ServiceRoutes extends AllDirectives {
   private final JournalHealth health;
   private final Duration timeout;
   private final Duration retryAfter;
+  private final Function<String, ActuationSettings> actuation;
 
   public ServiceRoutes(ActorSystem<?> system, HistoryReader history, JournalHealth health, Duration timeout,
-      Duration retryAfter) {
+      Duration retryAfter, Function<String, ActuationSettings> actuation) {
+    this.actuation = actuation;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.history = history;
@@ -85,7 +89,7 @@ public final class ServiceRoutes extends AllDirectives {
       return CompletableFuture.completedFuture(notFound(id));
     }
     return state(id)
-        .thenApply(s -> s.isEmpty() ? notFound(id) : Json.ok(ServiceViews.Detail.of(id, s, health.status())))
+        .thenApply(s -> s.isEmpty() ? notFound(id) : Json.ok(ServiceViews.Detail.of(id, s, actuation.apply(id), health.status())))
         .exceptionally(this::unavailable);
   }
 

@@ -1,12 +1,15 @@
 package io.ballast.controller.http;
 
+import io.ballast.controller.actuation.ActuationSettings;
 import io.ballast.persistence.event.Admission;
 import io.ballast.persistence.event.InstanceCounts;
 import io.ballast.persistence.event.MetricsObserved;
 import io.ballast.persistence.event.Mode;
 import io.ballast.persistence.policy.PolicySettings;
 import io.ballast.persistence.event.Reason;
+import io.ballast.persistence.event.ScaleApplied;
 import io.ballast.persistence.event.ScaleDecided;
+import io.ballast.persistence.event.ScaleFailed;
 import io.ballast.persistence.event.ServiceEvent;
 import io.ballast.persistence.event.ShedReason;
 import io.ballast.persistence.journal.HistoryReader;
@@ -79,9 +82,10 @@ final class ServiceViews {
       List<MetricsObserved> windows,
       List<Open> openWindows,
       long samplesRecorded,
+      Actuation actuation,
       Journal journal) {
 
-    static Detail of(String id, ServiceState s, JournalHealth.Status journal) {
+    static Detail of(String id, ServiceState s, ActuationSettings settings, JournalHealth.Status journal) {
       return new Detail(
           id,
           s.policy(),
@@ -96,7 +100,25 @@ final class ServiceViews {
           newestFirst(s.recentWindows()).stream().limit(SHOWN).toList(),
           s.openWindows().stream().map(Open::of).toList(),
           s.samplesRecorded(),
+          Actuation.of(settings, s.actuation()),
           Journal.of(journal));
+    }
+  }
+
+  /**
+   * Where the service's decisions go and how that went.
+   *
+   * @param target the target in words, or {@code null} when decisions go nowhere
+   * @param circuit {@code open} while writes are stopped after consecutive failures, until {@code circuitOpenUntil}
+   * @param awaiting the count written last, while its capacity is not confirmed yet
+   * @param shortfall instances of the last unconfirmed count still not ready: the policy does not count them
+   */
+  record Actuation(String target, boolean dryRun, ScaleApplied lastApplied, ScaleFailed lastFailure,
+      String circuit, Instant circuitOpenUntil, Integer awaiting, int unconfirmed, int shortfall) {
+    static Actuation of(ActuationSettings settings, io.ballast.persistence.state.Actuation a) {
+      return new Actuation(settings.target() == null ? null : settings.target().describe(), settings.dryRun(),
+          a.lastApplied(), a.lastFailure(), a.circuitOpen() ? "open" : "closed", a.circuitOpenUntil(), a.awaiting(),
+          a.unconfirmed(), a.shortfall());
     }
   }
 

@@ -55,7 +55,8 @@ public final class ScaleAndShed implements Policy<BallastPolicy> {
     Instant now = window.windowEnd();
     int current = current(state, window, p);
     if (window.sampleCount() == 0) {
-      return outage(state, now, current, p);
+      // Holding keeps the count asked for, short or not: without metrics there is nothing to re-decide it on.
+      return outage(state, now, state.lastDecision().isPresent() ? state.desiredInstances() : current, p);
     }
     InstanceCounts instances = instances(state, window);
 
@@ -73,6 +74,9 @@ public final class ScaleAndShed implements Policy<BallastPolicy> {
     Proposal proposal = propose(stable, current, p);
 
     List<Limit> limits = new ArrayList<>();
+    if (state.actuation().shortfall() > 0 && state.lastDecision().isPresent()) {
+      limits.add(new Limit(Code.TARGET_SHORT, current));
+    }
     int recommended = proposal.instances();
     int desired = recommended;
     Code code = proposal.withinTolerance() ? Code.WITHIN_TOLERANCE : Code.TRACKING_TARGET;
@@ -133,7 +137,8 @@ public final class ScaleAndShed implements Policy<BallastPolicy> {
       limits.add(new Limit(code, desired));
     }
     if (desired == current && (code == Code.WITHIN_TOLERANCE || code == Code.TRACKING_TARGET)
-        && serving(instances, p) + EPSILON < stable.max() && instances.provisioned() > serving(instances, p)) {
+        && serving(instances, p) + EPSILON < stable.max() && instances.provisioned() > serving(instances, p)
+        && state.actuation().shortfall() == 0) {
       code = Code.CAPACITY_ARRIVING;
     }
 
@@ -591,10 +596,13 @@ public final class ScaleAndShed implements Policy<BallastPolicy> {
 
   // --- counting instances --------------------------------------------------------------------------------
 
-  /** The count the previous decision set; before any, what is there, or min-instances. */
+  /**
+   * The count the previous decision set, less what the target failed to provide by its deadline (those are not
+   * coming); before any decision, what is there, or min-instances.
+   */
   private static int current(ServiceState state, MetricsObserved window, BallastPolicy p) {
     if (state.lastDecision().isPresent()) {
-      return state.desiredInstances();
+      return Math.max(0, state.desiredInstances() - state.actuation().shortfall());
     }
     int provisioned = instances(state, window).provisioned();
     return provisioned > 0 ? provisioned : p.minInstances();

@@ -1,5 +1,6 @@
 package io.ballast.controller.service;
 
+import io.ballast.controller.actuation.ActuationSettings;
 import io.ballast.persistence.policy.PolicySettings;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.Map;
  * @param snapshotEvery a snapshot is written after this many events
  * @param defaultPolicy the policy of services without one of their own
  * @param policies per-service policies, by service id
+ * @param defaultActuation where the decisions of services without their own actuation settings go
+ * @param actuation per-service actuation settings, by service id
  */
 public record EntitySettings(
     Duration window,
@@ -23,11 +26,21 @@ public record EntitySettings(
     List<String> priorityClasses,
     int snapshotEvery,
     PolicySettings defaultPolicy,
-    Map<String, PolicySettings> policies) {
+    Map<String, PolicySettings> policies,
+    ActuationSettings defaultActuation,
+    Map<String, ActuationSettings> actuation) {
+
+  /** Settings whose decisions go nowhere: they are made and recorded only. */
+  public EntitySettings(Duration window, Duration grace, Duration tickInterval, List<String> priorityClasses,
+      int snapshotEvery, PolicySettings defaultPolicy, Map<String, PolicySettings> policies) {
+    this(window, grace, tickInterval, priorityClasses, snapshotEvery, defaultPolicy, policies,
+        ActuationSettings.none(), Map.of());
+  }
 
   public EntitySettings {
     priorityClasses = List.copyOf(priorityClasses);
     policies = Map.copyOf(policies);
+    actuation = Map.copyOf(actuation);
     if (window.toMillis() < 1000 || window.toMillis() % 1000 != 0) {
       throw new IllegalArgumentException("ballast.observation.window must be a whole number of seconds >= 1s, was " + window);
     }
@@ -44,5 +57,9 @@ public record EntitySettings(
 
   public PolicySettings policyFor(String serviceId) {
     return policies.getOrDefault(serviceId, defaultPolicy);
+  }
+
+  public ActuationSettings actuationFor(String serviceId) {
+    return actuation.getOrDefault(serviceId, defaultActuation);
   }
 }

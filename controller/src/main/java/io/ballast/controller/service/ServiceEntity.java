@@ -1,6 +1,11 @@
 package io.ballast.controller.service;
 
+import io.ballast.controller.actuation.ActuationDriver;
+import io.ballast.controller.actuation.ActuationSettings;
+import io.ballast.controller.actuation.Actuators;
 import io.ballast.controller.policy.Policy;
+import io.ballast.persistence.event.CapacityChecked;
+import io.ballast.persistence.event.ScaleDecided;
 import io.ballast.persistence.CborSerializable;
 import io.ballast.persistence.event.PolicySet;
 import io.ballast.persistence.policy.PolicySettings;
@@ -11,6 +16,7 @@ import io.ballast.persistence.state.ServiceState;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -39,6 +45,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * batch is acknowledged only after its samples are persisted. A timer closes observation windows; each
  * closed window is decided by the {@link Policy} and the decision is persisted with its reason before
  * anything else happens.
+ *
+ * <p>Actuation. A service with a target has an {@link ActuationDriver} child that carries each persisted
+ * decision's count to the target. What happened (written, failed, the circuit opened, the instances the target
+ * reports) comes back here as events and is persisted like everything else; so is the check that a written
+ * count became ready capacity within its deadline.
  */
 public final class ServiceEntity
     extends EventSourcedBehaviorWithEnforcedReplies<ServiceEntity.Command, ServiceEvent, ServiceState> {
@@ -62,20 +73,33 @@ public final class ServiceEntity
   /** Records the configured policy when it differs from the one in force. */
   enum ApplyConfiguredPolicy implements Command { INSTANCE }
 
+  /** Persist what the actuation driver reports. */
+  record RecordActuation(ServiceEvent event) implements Command {}
+
   /** What happened to one batch: how many samples were recorded, already recorded, or too late. */
   public record Recorded(int accepted, int duplicates, int late) implements CborSerializable {}
 
-  public static void init(ActorSystem<?> system, EntitySettings settings, Policy<PolicySettings> policy, Clock clock) {
+  public static void init(ActorSystem<?> system, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
+      Actuators actuators) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx ->
-        create(ctx.getEntityId(), settings, policy, clock, ctx.getShard())));
+        create(ctx.getEntityId(), settings, policy, clock, ctx.getShard(), actuators)));
+  }
+
+  /** An entity whose settings have no actuation target. */
+  public static Behavior<Command> create(
+      String serviceId, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    return create(serviceId, settings, policy, clock, shard, (service, target) -> {
+      throw new IllegalStateException("no actuators here: " + target);
+    });
   }
 
   public static Behavior<Command> create(
       String serviceId, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
-      ActorRef<ClusterSharding.ShardCommand> shard) {
+      ActorRef<ClusterSharding.ShardCommand> shard, Actuators actuators) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
-      return new ServiceEntity(serviceId, settings, policy, clock, shard, ctx);
+      return new ServiceEntity(serviceId, settings, policy, clock, shard, actuators, ctx);
     }));
   }
 
@@ -90,6 +114,10 @@ public final class ServiceEntity
   private final Clock clock;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final ActorContext<Command> context;
+  private final ActuationSettings actuation;
+  private final Actuators actuators;
+  /** Spawned with the first count to carry, so a service that only answers a query never calls its target. */
+  private ActorRef<ActuationDriver.Command> driver;
 
   // Group commit: batches waiting for the next write, and those whose write is under way. Neither is
   // acknowledged yet; if the entity stops, both are answered with an error.
@@ -98,8 +126,10 @@ public final class ServiceEntity
 
   private ServiceEntity(
       String serviceId, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
-      ActorRef<ClusterSharding.ShardCommand> shard, ActorContext<Command> context) {
+      ActorRef<ClusterSharding.ShardCommand> shard, Actuators actuators, ActorContext<Command> context) {
     super(persistenceId(serviceId));
+    this.actuation = settings.actuationFor(serviceId);
+    this.actuators = actuators;
     this.serviceId = serviceId;
     this.settings = settings;
     this.configuredPolicy = settings.policyFor(serviceId);
@@ -123,6 +153,7 @@ public final class ServiceEntity
         .onCommand(Tick.class, (state, cmd) -> onTick(state))
         .onCommand(GetState.class, this::onGetState)
         .onCommand(ApplyConfiguredPolicy.class, (state, cmd) -> onApplyConfiguredPolicy(state))
+        .onCommand(RecordActuation.class, (state, cmd) -> Effect().persist(cmd.event()).thenNoReply())
         .build();
   }
 
@@ -139,6 +170,8 @@ public final class ServiceEntity
               && !configuredPolicy.equals(state.policy())) {
             context.getSelf().tell(ApplyConfiguredPolicy.INSTANCE);
           }
+          // After a restart or a move to another node the target gets the count in force (if it lacks it).
+          carry(state);
         })
         .onSignal(PostStop.instance(), state -> failPending())
         .build();
@@ -189,9 +222,41 @@ public final class ServiceEntity
   }
 
   private ReplyEffect<ServiceEvent, ServiceState> onTick(ServiceState state) {
-    var events = WindowClosing.close(
-        state, clock.instant(), settings.window(), settings.grace(), settings.priorityClasses(), policy);
-    return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
+    var now = clock.instant();
+    List<ServiceEvent> events = new ArrayList<>();
+    CapacityChecked check = Confirmation.check(state, now, actuation.confirmWithin());
+    ServiceState checked = state;
+    if (check != null) {
+      // First, so that a window decided in this tick already knows what the target could not provide.
+      events.add(check);
+      checked = state.apply(check);
+    }
+    events.addAll(WindowClosing.close(
+        checked, now, settings.window(), settings.grace(), settings.priorityClasses(), policy));
+    if (events.isEmpty()) {
+      return Effect().noReply();
+    }
+    boolean decided = events.stream().anyMatch(e -> e instanceof ScaleDecided);
+    return Effect().persist(events)
+        .thenRun(after -> {
+          if (decided) {
+            carry(after);
+          }
+        })
+        .thenNoReply();
+  }
+
+  /** Hands the count in force to the actuation driver: it writes it unless the target has it already. */
+  private void carry(ServiceState state) {
+    if (actuation.target() == null || state.lastDecision().isEmpty()) {
+      return;
+    }
+    if (driver == null) {
+      ActorRef<ServiceEvent> outcomes = context.messageAdapter(ServiceEvent.class, RecordActuation::new);
+      driver = context.spawn(ActuationDriver.create(serviceId, actuators.create(serviceId, actuation.target()), actuation,
+          outcomes, clock, new Random()), "actuator");
+    }
+    driver.tell(new ActuationDriver.Desired(state.desiredInstances(), state.lastDecision().get().at()));
   }
 
   private ReplyEffect<ServiceEvent, ServiceState> onGetState(ServiceState state, GetState cmd) {

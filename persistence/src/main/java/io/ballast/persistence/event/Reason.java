@@ -63,7 +63,12 @@ public record Reason(Code code, Signal signal, double observed, double target, i
     /** A reference model between its decision periods: nothing is decided this window. */
     BETWEEN_PERIODS,
     /** A reference model waiting for enough breaching datapoints or for warm-up to finish. */
-    ALARM_NOT_TRIGGERED
+    ALARM_NOT_TRIGGERED,
+    /**
+     * The target did not provide the count written last within its confirmation deadline: the decision counts
+     * from the instances the target has, not from those asked for (the limit's result is that count).
+     */
+    TARGET_SHORT
   }
 
   /** What the recommendation was computed from. */

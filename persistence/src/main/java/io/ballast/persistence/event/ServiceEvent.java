@@ -9,7 +9,8 @@ import java.time.Instant;
  * exactly these records.
  */
 public sealed interface ServiceEvent extends CborSerializable
-    permits PolicySet, SamplesRecorded, MetricsObserved, ScaleDecided, ShedLevelsChanged {
+    permits PolicySet, SamplesRecorded, MetricsObserved, ScaleDecided, ShedLevelsChanged, ScaleApplied, ScaleFailed,
+        InstancesObserved, CapacityChecked, ActuatorCircuitChanged {
 
   /** When the event happened, as data: replay and history queries use this, never a clock. */
   Instant at();

@@ -1,13 +1,18 @@
 package io.ballast.persistence.state;
 
 import io.ballast.persistence.CborSerializable;
+import io.ballast.persistence.event.ActuatorCircuitChanged;
 import io.ballast.persistence.event.Admission;
+import io.ballast.persistence.event.CapacityChecked;
 import io.ballast.persistence.event.InstanceCounts;
+import io.ballast.persistence.event.InstancesObserved;
 import io.ballast.persistence.event.MetricsObserved;
 import io.ballast.persistence.event.Mode;
 import io.ballast.persistence.event.PolicySet;
 import io.ballast.persistence.event.SamplesRecorded;
+import io.ballast.persistence.event.ScaleApplied;
 import io.ballast.persistence.event.ScaleDecided;
+import io.ballast.persistence.event.ScaleFailed;
 import io.ballast.persistence.event.ServiceEvent;
 import io.ballast.persistence.event.ShedLevelsChanged;
 import io.ballast.persistence.event.ShedReason;
@@ -41,6 +46,7 @@ import java.util.function.Function;
  * @param recentWindows the closed windows within the horizon, oldest first
  * @param recentDecisions the decisions within the horizon, oldest first
  * @param samplesRecorded how many samples were ever recorded
+ * @param actuation what happened to the decisions on their way to the target
  */
 public record ServiceState(
     PolicySettings policy,
@@ -54,7 +60,8 @@ public record ServiceState(
     Instant lastSampleAt,
     List<MetricsObserved> recentWindows,
     List<ScaleDecided> recentDecisions,
-    long samplesRecorded)
+    long samplesRecorded,
+    Actuation actuation)
     implements CborSerializable {
 
   /** The least history kept whatever the policy: enough to show an operator the last minutes. */
@@ -68,11 +75,12 @@ public record ServiceState(
     // Stored as History, so that folding one more item in does not copy the whole history.
     recentWindows = History.of(recentWindows);
     recentDecisions = History.of(recentDecisions);
+    actuation = actuation == null ? Actuation.NONE : actuation;
   }
 
   public static ServiceState initial() {
     return new ServiceState(null, null, InstanceCounts.NONE, 0, List.of(), null, List.of(), null, null, History.empty(),
-        History.empty(), 0);
+        History.empty(), 0, Actuation.NONE);
   }
 
   /** True for a service that has never recorded anything: it exists only because someone asked for it. */
@@ -108,13 +116,24 @@ public record ServiceState(
       return withObservation(e);
     } else if (event instanceof ScaleDecided e) {
       return new ServiceState(policy, policySetBy, instances, e.to(), admission, shedReason, openWindows,
-          closedThrough, lastSampleAt, recentWindows, within(recentDecisions, e, ScaleDecided::at), samplesRecorded);
+          closedThrough, lastSampleAt, recentWindows, within(recentDecisions, e, ScaleDecided::at), samplesRecorded,
+          actuation);
     } else if (event instanceof ShedLevelsChanged e) {
       return new ServiceState(policy, policySetBy, instances, desiredInstances, e.admission(), e.reason(),
-          openWindows, closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded);
+          openWindows, closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded, actuation);
     } else if (event instanceof PolicySet e) {
       return new ServiceState(e.settings(), e.setBy(), instances, desiredInstances, admission, shedReason,
-          openWindows, closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded);
+          openWindows, closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded, actuation);
+    } else if (event instanceof ScaleApplied e) {
+      return withActuation(instances, actuation.applied(e));
+    } else if (event instanceof ScaleFailed e) {
+      return withActuation(instances, actuation.failed(e));
+    } else if (event instanceof InstancesObserved e) {
+      return withActuation(e.instances(), actuation.observed(e.instances()));
+    } else if (event instanceof CapacityChecked e) {
+      return withActuation(instances, actuation.checked(e));
+    } else if (event instanceof ActuatorCircuitChanged e) {
+      return withActuation(instances, actuation.circuit(e));
     }
     throw new IllegalArgumentException("unknown event " + event.getClass().getName());
   }
@@ -129,7 +148,7 @@ public record ServiceState(
       windows.sort(Comparator.comparing(OpenWindow::start));
     }
     return new ServiceState(policy, policySetBy, instances, desiredInstances, admission, shedReason, windows,
-        closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded + e.samples().size());
+        closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded + e.samples().size(), actuation);
   }
 
   private ServiceState withObservation(MetricsObserved e) {
@@ -140,7 +159,13 @@ public record ServiceState(
     Instant sampled = e.sampleCount() > 0 && (lastSampleAt == null || e.windowEnd().isAfter(lastSampleAt))
         ? e.windowEnd() : lastSampleAt;
     return new ServiceState(policy, policySetBy, reported, desiredInstances, admission, shedReason, windows, closed,
-        sampled, within(recentWindows, e, MetricsObserved::windowEnd), recentDecisions, samplesRecorded);
+        sampled, within(recentWindows, e, MetricsObserved::windowEnd), recentDecisions, samplesRecorded,
+        actuation.observed(reported));
+  }
+
+  private ServiceState withActuation(InstanceCounts reported, Actuation next) {
+    return new ServiceState(policy, policySetBy, reported, desiredInstances, admission, shedReason, openWindows,
+        closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded, next);
   }
 
   private int indexOfWindow(Instant start) {
