@@ -8,7 +8,17 @@ import com.typesafe.config.ConfigValueFactory;
 import io.ballast.controller.http.ApiRoutes;
 import io.ballast.controller.http.HttpServer;
 import io.ballast.controller.actuation.CloudActuators;
+import io.ballast.controller.http.AdmissionRoutes;
 import io.ballast.controller.http.ServiceRoutes;
+import io.ballast.controller.shedding.AdmissionSnapshot;
+import io.ballast.controller.shedding.HaproxyMetricsSource;
+import io.ballast.controller.shedding.SheddingSettings;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import io.ballast.controller.ingest.IngestRoute;
 import io.ballast.controller.policy.Policies;
 import io.ballast.controller.service.ServiceEntity;
@@ -132,7 +142,16 @@ public final class Node {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
 
-      ServiceEntity.init(system, settings.entities(), new Policies(), clock, new CloudActuators());
+      ActorRef<Topic.Command<AdmissionSnapshot>> admissions =
+          system.systemActorOf(Topic.create(AdmissionSnapshot.class, "ballast-admissions"), "admissions",
+              Props.empty());
+      ServiceEntity.init(system, settings.entities(), new Policies(), clock, new CloudActuators(), admissions);
+      for (SheddingSettings.HaproxyMetrics source : settings.entities().shedding().haproxyMetrics()) {
+        // One reader per HAProxy in the cluster, wherever it runs: two would record the same requests twice.
+        ClusterSingleton.get(system).init(SingletonActor.of(HaproxyMetricsSource.create(source,
+            Set.copyOf(settings.entities().priorityClasses()), settings.ingest().writeTimeout(), clock),
+            "haproxy-metrics-" + source.service()));
+      }
       var history = new HistoryReader(system);
       var health = JournalHealth.start(system, history,
           config.getDuration("ballast.persistence.health-check-interval"),
@@ -141,6 +160,9 @@ public final class Node {
           new IngestRoute(system, settings.ingest(), health, clock).route(),
           new ServiceRoutes(system, history, health, settings.ingest().writeTimeout(), settings.ingest().retryAfter(),
               settings.entities()::actuationFor)
+              .route(),
+          new AdmissionRoutes(system, history, admissions, settings.entities().priorityClasses(),
+              settings.entities().shedding(), settings.ingest().writeTimeout(), settings.ingest().retryAfter(), clock)
               .route());
       ServerBinding binding = HttpServer.start(system, routes, settings.httpHost(), settings.httpPort())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);

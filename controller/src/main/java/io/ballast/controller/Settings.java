@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.ballast.controller.ingest.IngestSettings;
 import io.ballast.controller.service.EntitySettings;
+import io.ballast.controller.shedding.SheddingSettings;
 import java.util.HashSet;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -47,6 +48,7 @@ public record Settings(String httpHost, int httpPort, IngestSettings ingest, Ent
     Config observation = config.getConfig("ballast.observation");
     PolicyConfig.Catalog policies = PolicyConfig.read(config.getConfig("ballast.policy"));
     ActuationConfig.Catalog actuation = ActuationConfig.read(config.getConfig("ballast.actuation"));
+    SheddingSettings shedding = SheddingConfig.read(config.getConfig("ballast.shedding"));
     var entities = new EntitySettings(
         observation.getDuration("window"),
         observation.getDuration("grace"),
@@ -56,7 +58,8 @@ public record Settings(String httpHost, int httpPort, IngestSettings ingest, Ent
         policies.defaults(),
         policies.services(),
         actuation.defaults(),
-        actuation.services());
+        actuation.services(),
+        shedding);
     return new Settings(http.getString("host"), port, ingestSettings, entities);
   }
 

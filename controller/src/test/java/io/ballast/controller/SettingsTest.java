@@ -180,7 +180,17 @@ class SettingsTest {
         Arguments.of("ballast.actuation.defaults.backoff { min = 10s, max = 1s }", "backoff.max must be >= backoff.min"),
         Arguments.of("ballast.actuation.defaults.confirm-within = 0s", "confirm-within must be > 0"),
         Arguments.of("ballast.actuation.defaults.retries = 3", "ballast.actuation.defaults.retries: unknown setting"),
-        Arguments.of("ballast.actuation.services.Checkout.dry-run = on", "ballast.actuation.services.Checkout"));
+        Arguments.of("ballast.actuation.services.Checkout.dry-run = on", "ballast.actuation.services.Checkout"),
+        Arguments.of("ballast.shedding.ttl = 0s", "ttl must be > 0"),
+        Arguments.of("ballast.shedding.services.checkout.haproxy { map = /m }",
+            "ballast.shedding.services.checkout.haproxy.address is required"),
+        Arguments.of("ballast.shedding.services.checkout.haproxy { address = \"1.2.3.4:9\", map = /m, "
+            + "key-prefix = \"a b\" }", "haproxy.key-prefix must be"),
+        Arguments.of("ballast.shedding.services.checkout.haproxy { address = \"1.2.3.4:9\", map = /m, port = 3 }",
+            "ballast.shedding.services.checkout.haproxy.port: unknown setting"),
+        Arguments.of("ballast.shedding.services.checkout.envoy { }", "ballast.shedding.services.checkout.envoy"),
+        Arguments.of("ballast.shedding.services.checkout.haproxy-metrics { address = \"1.2.3.4:9\", table = t, "
+            + "backend = b, interval = 1500ms }", "haproxy-metrics.interval must be a whole number of seconds"));
   }
 
   @ParameterizedTest(name = "refuses {0}")

@@ -10,6 +10,8 @@ import io.ballast.persistence.event.Reason;
 import io.ballast.persistence.event.ScaleApplied;
 import io.ballast.persistence.event.ScaleDecided;
 import io.ballast.persistence.event.ScaleFailed;
+import io.ballast.persistence.event.ShedDelivered;
+import io.ballast.persistence.event.ShedDeliveryFailed;
 import io.ballast.persistence.event.ServiceEvent;
 import io.ballast.persistence.event.ShedReason;
 import io.ballast.persistence.journal.HistoryReader;
@@ -112,13 +114,16 @@ final class ServiceViews {
    * @param circuit {@code open} while writes are stopped after consecutive failures, until {@code circuitOpenUntil}
    * @param awaiting the count written last, while its capacity is not confirmed yet
    * @param shortfall instances of the last unconfirmed count still not ready: the policy does not count them
+   * @param lastShedDelivered the shed levels an enforcement point took last
+   * @param shedDeliveryFailure why shed levels cannot be delivered since, {@code null} while they can
    */
   record Actuation(String target, boolean dryRun, ScaleApplied lastApplied, ScaleFailed lastFailure,
-      String circuit, Instant circuitOpenUntil, Integer awaiting, int unconfirmed, int shortfall) {
+      String circuit, Instant circuitOpenUntil, Integer awaiting, int unconfirmed, int shortfall,
+      ShedDelivered lastShedDelivered, ShedDeliveryFailed shedDeliveryFailure) {
     static Actuation of(ActuationSettings settings, io.ballast.persistence.state.Actuation a) {
       return new Actuation(settings.target() == null ? null : settings.target().describe(), settings.dryRun(),
           a.lastApplied(), a.lastFailure(), a.circuitOpen() ? "open" : "closed", a.circuitOpenUntil(), a.awaiting(),
-          a.unconfirmed(), a.shortfall());
+          a.unconfirmed(), a.shortfall(), a.lastShedDelivered(), a.shedDeliveryFailure());
     }
   }
 

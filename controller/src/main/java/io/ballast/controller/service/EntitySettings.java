@@ -1,6 +1,7 @@
 package io.ballast.controller.service;
 
 import io.ballast.controller.actuation.ActuationSettings;
+import io.ballast.controller.shedding.SheddingSettings;
 import io.ballast.persistence.policy.PolicySettings;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Map;
  * @param policies per-service policies, by service id
  * @param defaultActuation where the decisions of services without their own actuation settings go
  * @param actuation per-service actuation settings, by service id
+ * @param shedding how shed decisions are served and delivered
  */
 public record EntitySettings(
     Duration window,
@@ -28,7 +30,16 @@ public record EntitySettings(
     PolicySettings defaultPolicy,
     Map<String, PolicySettings> policies,
     ActuationSettings defaultActuation,
-    Map<String, ActuationSettings> actuation) {
+    Map<String, ActuationSettings> actuation,
+    SheddingSettings shedding) {
+
+  /** Settings with the default shedding delivery: served by the API, written nowhere. */
+  public EntitySettings(Duration window, Duration grace, Duration tickInterval, List<String> priorityClasses,
+      int snapshotEvery, PolicySettings defaultPolicy, Map<String, PolicySettings> policies,
+      ActuationSettings defaultActuation, Map<String, ActuationSettings> actuation) {
+    this(window, grace, tickInterval, priorityClasses, snapshotEvery, defaultPolicy, policies, defaultActuation,
+        actuation, SheddingSettings.defaults());
+  }
 
   /** Settings whose decisions go nowhere: they are made and recorded only. */
   public EntitySettings(Duration window, Duration grace, Duration tickInterval, List<String> priorityClasses,

@@ -4,6 +4,9 @@ import io.ballast.controller.actuation.ActuationDriver;
 import io.ballast.controller.actuation.ActuationSettings;
 import io.ballast.controller.actuation.Actuators;
 import io.ballast.controller.policy.Policy;
+import io.ballast.controller.shedding.AdmissionSnapshot;
+import io.ballast.controller.shedding.SheddingSettings;
+import io.ballast.controller.shedding.ShedEnforcementDriver;
 import io.ballast.persistence.event.CapacityChecked;
 import io.ballast.persistence.event.ScaleDecided;
 import io.ballast.persistence.CborSerializable;
@@ -24,6 +27,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -73,6 +77,9 @@ public final class ServiceEntity
   /** Records the configured policy when it differs from the one in force. */
   enum ApplyConfiguredPolicy implements Command { INSTANCE }
 
+  /** Reply with the admission in force, and the sequence number it was decided at. */
+  public record GetAdmission(ActorRef<AdmissionSnapshot> replyTo) implements Command {}
+
   /** Persist what the actuation driver reports. */
   record RecordActuation(ServiceEvent event) implements Command {}
 
@@ -80,9 +87,9 @@ public final class ServiceEntity
   public record Recorded(int accepted, int duplicates, int late) implements CborSerializable {}
 
   public static void init(ActorSystem<?> system, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
-      Actuators actuators) {
+      Actuators actuators, ActorRef<Topic.Command<AdmissionSnapshot>> admissions) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx ->
-        create(ctx.getEntityId(), settings, policy, clock, ctx.getShard(), actuators)));
+        create(ctx.getEntityId(), settings, policy, clock, ctx.getShard(), actuators, admissions)));
   }
 
   /** An entity whose settings have no actuation target. */
@@ -91,15 +98,19 @@ public final class ServiceEntity
       ActorRef<ClusterSharding.ShardCommand> shard) {
     return create(serviceId, settings, policy, clock, shard, (service, target) -> {
       throw new IllegalStateException("no actuators here: " + target);
-    });
+    }, null);
   }
 
+  /**
+   * @param admissions where the admission is published after every decision; {@code null}: nowhere
+   */
   public static Behavior<Command> create(
       String serviceId, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
-      ActorRef<ClusterSharding.ShardCommand> shard, Actuators actuators) {
+      ActorRef<ClusterSharding.ShardCommand> shard, Actuators actuators,
+      ActorRef<Topic.Command<AdmissionSnapshot>> admissions) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
-      return new ServiceEntity(serviceId, settings, policy, clock, shard, actuators, ctx);
+      return new ServiceEntity(serviceId, settings, policy, clock, shard, actuators, admissions, ctx);
     }));
   }
 
@@ -118,6 +129,10 @@ public final class ServiceEntity
   private final Actuators actuators;
   /** Spawned with the first count to carry, so a service that only answers a query never calls its target. */
   private ActorRef<ActuationDriver.Command> driver;
+  private final ActorRef<Topic.Command<AdmissionSnapshot>> admissions;
+  private final SheddingSettings.HaproxyTarget haproxy;
+  /** Spawned with the first admission to deliver. */
+  private ActorRef<ShedEnforcementDriver.Command> enforcement;
 
   // Group commit: batches waiting for the next write, and those whose write is under way. Neither is
   // acknowledged yet; if the entity stops, both are answered with an error.
@@ -126,8 +141,11 @@ public final class ServiceEntity
 
   private ServiceEntity(
       String serviceId, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
-      ActorRef<ClusterSharding.ShardCommand> shard, Actuators actuators, ActorContext<Command> context) {
+      ActorRef<ClusterSharding.ShardCommand> shard, Actuators actuators,
+      ActorRef<Topic.Command<AdmissionSnapshot>> admissions, ActorContext<Command> context) {
     super(persistenceId(serviceId));
+    this.admissions = admissions;
+    this.haproxy = settings.shedding().haproxy().get(serviceId);
     this.actuation = settings.actuationFor(serviceId);
     this.actuators = actuators;
     this.serviceId = serviceId;
@@ -152,6 +170,7 @@ public final class ServiceEntity
         .onCommand(Flush.class, (state, cmd) -> onFlush(state))
         .onCommand(Tick.class, (state, cmd) -> onTick(state))
         .onCommand(GetState.class, this::onGetState)
+        .onCommand(GetAdmission.class, this::onGetAdmission)
         .onCommand(ApplyConfiguredPolicy.class, (state, cmd) -> onApplyConfiguredPolicy(state))
         .onCommand(RecordActuation.class, (state, cmd) -> Effect().persist(cmd.event()).thenNoReply())
         .build();
@@ -170,8 +189,10 @@ public final class ServiceEntity
               && !configuredPolicy.equals(state.policy())) {
             context.getSelf().tell(ApplyConfiguredPolicy.INSTANCE);
           }
-          // After a restart or a move to another node the target gets the count in force (if it lacks it).
+          // After a restart or a move to another node the target gets the count in force (if it lacks it), and
+          // the enforcement point the admission in force.
           carry(state);
+          admit(state);
         })
         .onSignal(PostStop.instance(), state -> failPending())
         .build();
@@ -241,6 +262,7 @@ public final class ServiceEntity
         .thenRun(after -> {
           if (decided) {
             carry(after);
+            admit(after);
           }
         })
         .thenNoReply();
@@ -265,6 +287,32 @@ public final class ServiceEntity
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     }
     return Effect().reply(cmd.replyTo(), state);
+  }
+
+  private ReplyEffect<ServiceEvent, ServiceState> onGetAdmission(ServiceState state, GetAdmission cmd) {
+    if (state.isEmpty() && buffered.isEmpty() && writing.isEmpty()) {
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    }
+    return Effect().reply(cmd.replyTo(), AdmissionSnapshot.of(serviceId, lastSequenceNumber(context), state));
+  }
+
+  /** Publishes the admission in force and hands it to the enforcement point, if the service has one. */
+  private void admit(ServiceState state) {
+    if (state.lastDecision().isEmpty()) {
+      return;
+    }
+    AdmissionSnapshot snapshot = AdmissionSnapshot.of(serviceId, lastSequenceNumber(context), state);
+    if (admissions != null) {
+      admissions.tell(Topic.publish(snapshot));
+    }
+    if (haproxy != null) {
+      if (enforcement == null) {
+        ActorRef<ServiceEvent> outcomes = context.messageAdapter(ServiceEvent.class, RecordActuation::new);
+        enforcement = context.spawn(ShedEnforcementDriver.create(haproxy, settings.priorityClasses(),
+            settings.shedding(), outcomes, clock), "enforcement");
+      }
+      enforcement.tell(new ShedEnforcementDriver.Apply(snapshot));
+    }
   }
 
   private ReplyEffect<ServiceEvent, ServiceState> onApplyConfiguredPolicy(ServiceState state) {

@@ -98,7 +98,7 @@ class ServiceEntityActuationTest {
 
   private ActorRef<ServiceEntity.Command> entity(String id, Cloud cloud) {
     return testKit.spawn(ServiceEntity.create(id, settings(), new Policies(), clock, shard.ref(),
-        (service, target) -> cloud));
+        (service, target) -> cloud, null));
   }
 
   /** Records a window of 1500 requests per second on 10 ready instances, and closes it. */

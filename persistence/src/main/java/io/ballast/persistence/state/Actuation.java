@@ -6,6 +6,9 @@ import io.ballast.persistence.event.CapacityChecked;
 import io.ballast.persistence.event.InstanceCounts;
 import io.ballast.persistence.event.ScaleApplied;
 import io.ballast.persistence.event.ScaleFailed;
+import io.ballast.persistence.event.ShedDelivered;
+import io.ballast.persistence.event.ShedDeliveryFailed;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -17,6 +20,9 @@ import java.time.Instant;
  * @param awaiting the count written last and not yet confirmed as ready capacity, or {@code null}
  * @param unconfirmed the count whose confirmation deadline passed short of it, or 0
  * @param shortfall how many of {@code unconfirmed} are still not ready: not counted as arriving
+ * @param readyAfter how long the last confirmed count took from its write to ready capacity, or {@code null}
+ * @param lastShedDelivered the latest shed levels an enforcement point took, or {@code null}
+ * @param shedDeliveryFailure why shed levels cannot be delivered since, or {@code null} while they can
  */
 public record Actuation(
     ScaleApplied lastApplied,
@@ -25,35 +31,53 @@ public record Actuation(
     Instant circuitOpenUntil,
     Integer awaiting,
     int unconfirmed,
-    int shortfall)
+    int shortfall,
+    Duration readyAfter,
+    ShedDelivered lastShedDelivered,
+    ShedDeliveryFailed shedDeliveryFailure)
     implements CborSerializable {
 
-  public static final Actuation NONE = new Actuation(null, null, false, null, null, 0, 0);
+  public static final Actuation NONE = new Actuation(null, null, false, null, null, 0, 0, null, null, null);
 
   Actuation applied(ScaleApplied e) {
-    return new Actuation(e, null, false, null, e.desired(), 0, 0);
+    return new Actuation(e, null, false, null, e.desired(), 0, 0, readyAfter, lastShedDelivered,
+        shedDeliveryFailure);
   }
 
   Actuation failed(ScaleFailed e) {
-    return new Actuation(lastApplied, e, circuitOpen, circuitOpenUntil, awaiting, unconfirmed, shortfall);
+    return new Actuation(lastApplied, e, circuitOpen, circuitOpenUntil, awaiting, unconfirmed, shortfall, readyAfter,
+        lastShedDelivered, shedDeliveryFailure);
   }
 
   /** With the target reporting {@code instances}: what of an unconfirmed count it still misses. */
   Actuation observed(InstanceCounts instances) {
     return shortfall == 0 ? this : new Actuation(lastApplied, lastFailure, circuitOpen, circuitOpenUntil, awaiting,
-        unconfirmed, missing(unconfirmed, instances));
+        unconfirmed, missing(unconfirmed, instances), readyAfter, lastShedDelivered,
+        shedDeliveryFailure);
   }
 
   Actuation checked(CapacityChecked e) {
     return e.confirmed()
-        ? new Actuation(lastApplied, lastFailure, circuitOpen, circuitOpenUntil, null, 0, 0)
+        ? new Actuation(lastApplied, lastFailure, circuitOpen, circuitOpenUntil, null, 0, 0,
+            lastApplied == null ? readyAfter : Duration.between(lastApplied.at(), e.at()), lastShedDelivered,
+            shedDeliveryFailure)
         : new Actuation(lastApplied, lastFailure, circuitOpen, circuitOpenUntil, null, e.desired(),
-            missing(e.desired(), e.instances()));
+            missing(e.desired(), e.instances()), readyAfter, lastShedDelivered, shedDeliveryFailure);
+  }
+
+  Actuation shedDelivered(ShedDelivered e) {
+    return new Actuation(lastApplied, lastFailure, circuitOpen, circuitOpenUntil, awaiting, unconfirmed, shortfall,
+        readyAfter, e, null);
+  }
+
+  Actuation shedDeliveryFailed(ShedDeliveryFailed e) {
+    return new Actuation(lastApplied, lastFailure, circuitOpen, circuitOpenUntil, awaiting, unconfirmed, shortfall,
+        readyAfter, lastShedDelivered, e);
   }
 
   Actuation circuit(ActuatorCircuitChanged e) {
     return new Actuation(lastApplied, lastFailure, e.open(), e.open() ? e.until() : null, awaiting, unconfirmed,
-        shortfall);
+        shortfall, readyAfter, lastShedDelivered, shedDeliveryFailure);
   }
 
   /** Instances asked for and not ready: whether the target never created them or they never came up. */

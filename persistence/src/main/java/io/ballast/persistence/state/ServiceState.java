@@ -14,6 +14,8 @@ import io.ballast.persistence.event.ScaleApplied;
 import io.ballast.persistence.event.ScaleDecided;
 import io.ballast.persistence.event.ScaleFailed;
 import io.ballast.persistence.event.ServiceEvent;
+import io.ballast.persistence.event.ShedDelivered;
+import io.ballast.persistence.event.ShedDeliveryFailed;
 import io.ballast.persistence.event.ShedLevelsChanged;
 import io.ballast.persistence.event.ShedReason;
 import io.ballast.persistence.policy.PolicySettings;
@@ -47,6 +49,7 @@ import java.util.function.Function;
  * @param recentDecisions the decisions within the horizon, oldest first
  * @param samplesRecorded how many samples were ever recorded
  * @param actuation what happened to the decisions on their way to the target
+ * @param admissionChangedAt when the shed levels last changed, {@code null} if they never did
  */
 public record ServiceState(
     PolicySettings policy,
@@ -61,7 +64,8 @@ public record ServiceState(
     List<MetricsObserved> recentWindows,
     List<ScaleDecided> recentDecisions,
     long samplesRecorded,
-    Actuation actuation)
+    Actuation actuation,
+    Instant admissionChangedAt)
     implements CborSerializable {
 
   /** The least history kept whatever the policy: enough to show an operator the last minutes. */
@@ -80,7 +84,7 @@ public record ServiceState(
 
   public static ServiceState initial() {
     return new ServiceState(null, null, InstanceCounts.NONE, 0, List.of(), null, List.of(), null, null, History.empty(),
-        History.empty(), 0, Actuation.NONE);
+        History.empty(), 0, Actuation.NONE, null);
   }
 
   /** True for a service that has never recorded anything: it exists only because someone asked for it. */
@@ -117,13 +121,15 @@ public record ServiceState(
     } else if (event instanceof ScaleDecided e) {
       return new ServiceState(policy, policySetBy, instances, e.to(), admission, shedReason, openWindows,
           closedThrough, lastSampleAt, recentWindows, within(recentDecisions, e, ScaleDecided::at), samplesRecorded,
-          actuation);
+          actuation, admissionChangedAt);
     } else if (event instanceof ShedLevelsChanged e) {
       return new ServiceState(policy, policySetBy, instances, desiredInstances, e.admission(), e.reason(),
-          openWindows, closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded, actuation);
+          openWindows, closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded, actuation,
+          e.at());
     } else if (event instanceof PolicySet e) {
       return new ServiceState(e.settings(), e.setBy(), instances, desiredInstances, admission, shedReason,
-          openWindows, closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded, actuation);
+          openWindows, closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded, actuation,
+          admissionChangedAt);
     } else if (event instanceof ScaleApplied e) {
       return withActuation(instances, actuation.applied(e));
     } else if (event instanceof ScaleFailed e) {
@@ -134,6 +140,10 @@ public record ServiceState(
       return withActuation(instances, actuation.checked(e));
     } else if (event instanceof ActuatorCircuitChanged e) {
       return withActuation(instances, actuation.circuit(e));
+    } else if (event instanceof ShedDelivered e) {
+      return withActuation(instances, actuation.shedDelivered(e));
+    } else if (event instanceof ShedDeliveryFailed e) {
+      return withActuation(instances, actuation.shedDeliveryFailed(e));
     }
     throw new IllegalArgumentException("unknown event " + event.getClass().getName());
   }
@@ -148,7 +158,8 @@ public record ServiceState(
       windows.sort(Comparator.comparing(OpenWindow::start));
     }
     return new ServiceState(policy, policySetBy, instances, desiredInstances, admission, shedReason, windows,
-        closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded + e.samples().size(), actuation);
+        closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded + e.samples().size(), actuation,
+        admissionChangedAt);
   }
 
   private ServiceState withObservation(MetricsObserved e) {
@@ -160,12 +171,13 @@ public record ServiceState(
         ? e.windowEnd() : lastSampleAt;
     return new ServiceState(policy, policySetBy, reported, desiredInstances, admission, shedReason, windows, closed,
         sampled, within(recentWindows, e, MetricsObserved::windowEnd), recentDecisions, samplesRecorded,
-        actuation.observed(reported));
+        actuation.observed(reported), admissionChangedAt);
   }
 
   private ServiceState withActuation(InstanceCounts reported, Actuation next) {
     return new ServiceState(policy, policySetBy, reported, desiredInstances, admission, shedReason, openWindows,
-        closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded, next);
+        closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded, next,
+        admissionChangedAt);
   }
 
   private int indexOfWindow(Instant start) {
