@@ -8,12 +8,21 @@ import com.typesafe.config.ConfigValueFactory;
 import io.ballast.controller.http.ApiRoutes;
 import io.ballast.controller.http.HttpServer;
 import io.ballast.controller.actuation.CloudActuators;
+import io.ballast.controller.auth.AuthSettings;
+import io.ballast.controller.auth.Authenticator;
+import io.ballast.controller.auth.TokenStore;
+import io.ballast.controller.http.AdminRoutes;
 import io.ballast.controller.http.AdmissionRoutes;
+import io.ballast.controller.http.OpenApi;
+import io.ballast.controller.http.Tls;
+import io.ballast.controller.service.ServiceKeeper;
 import io.ballast.controller.http.ServiceRoutes;
 import io.ballast.controller.shedding.AdmissionSnapshot;
 import io.ballast.controller.shedding.HaproxyMetricsSource;
 import io.ballast.controller.shedding.SheddingSettings;
+import java.util.Optional;
 import java.util.Set;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.pubsub.Topic;
@@ -32,7 +41,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -133,6 +141,15 @@ public final class Node {
           "ballast.persistence.data-dir: cannot create " + dataDir + ": " + e.getMessage(), e);
     }
 
+    AuthSettings auth;
+    Optional<HttpsConnectionContext> tls;
+    try {
+      auth = AuthSettings.read(config.getConfig("ballast.auth"));
+      tls = Tls.serverContext(config.getConfig("ballast.http"));
+    } catch (IllegalArgumentException e) {
+      throw new Settings.InvalidSettingsException(e.getMessage(), e);
+    }
+
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ballast", config);
     try {
       JournalSchema.ensure(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -156,15 +173,25 @@ public final class Node {
       var health = JournalHealth.start(system, history,
           config.getDuration("ballast.persistence.health-check-interval"),
           config.getDuration("ballast.persistence.health-check-timeout"), clock);
+      var guard = new Authenticator(auth, auth.enabled() ? TokenStore.open(auth, dataDir) : null);
+      if (!auth.enabled()) {
+        system.log().warn("authentication is OFF (ballast.auth.enabled): anyone who reaches {}:{} is an admin",
+            settings.httpHost(), settings.httpPort());
+      }
+      ClusterSingleton.get(system).init(SingletonActor.of(ServiceKeeper.create(history,
+          config.getDuration("ballast.observation.keep-running-every")), "service-keeper"));
       var routes = new ApiRoutes().wrap(
-          new IngestRoute(system, settings.ingest(), health, clock).route(),
+          new IngestRoute(system, settings.ingest(), health, clock, guard).route(),
           new ServiceRoutes(system, history, health, settings.ingest().writeTimeout(), settings.ingest().retryAfter(),
-              settings.entities()::actuationFor)
-              .route(),
+              settings.entities()::actuationFor, guard).route(),
           new AdmissionRoutes(system, history, admissions, settings.entities().priorityClasses(),
-              settings.entities().shedding(), settings.ingest().writeTimeout(), settings.ingest().retryAfter(), clock)
-              .route());
-      ServerBinding binding = HttpServer.start(system, routes, settings.httpHost(), settings.httpPort())
+              settings.entities().shedding(), settings.ingest().writeTimeout(), settings.ingest().retryAfter(), clock,
+              guard).route(),
+          new AdminRoutes(system, guard, settings.entities().priorityClasses(), config.getConfig("ballast.policy.kinds"),
+              settings.ingest().writeTimeout(), settings.ingest().retryAfter(), clock).route(),
+          OpenApi.route());
+      ServerBinding binding = HttpServer.start(system, routes, settings.httpHost(), settings.httpPort(),
+              tls)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new Running(system, binding);
     } catch (Exception e) {

@@ -61,6 +61,15 @@ public final class PolicyConfig {
     return new Catalog(defaultPolicy, services);
   }
 
+  /**
+   * A policy given whole at run time (the admin API): {@code policy} in the shape of a config block, over the
+   * shipped defaults of its kind ({@code kinds}); errors name the setting under {@code path}.
+   */
+  public static PolicySettings parse(String path, Config policy, Config kinds) {
+    String kind = kind(path, policy);
+    return settings(path, kind, policy.withFallback(kinds.getConfig(kind)));
+  }
+
   private static String kind(String path, Config c) {
     String kind = c.hasPath("kind") ? c.getString("kind") : BallastPolicy.KIND;
     if (!KINDS.contains(kind)) {

@@ -36,7 +36,9 @@ public final class TestNode implements AutoCloseable {
         .withFallback(ConfigFactory.parseMap(Map.of(
             "ballast.http.port", 0,
             "pekko.remote.artery.canonical.port", 0,
-            "ballast.persistence.data-dir", dataDir.toString()))));
+            "ballast.persistence.data-dir", dataDir.toString(),
+            // Tests of the API's own behaviour call it without tokens; AuthorizationTest turns this back on.
+            "ballast.auth.enabled", false))));
     this.node = Node.start(config);
     this.base = "http://127.0.0.1:" + node.binding().localAddress().getPort();
   }

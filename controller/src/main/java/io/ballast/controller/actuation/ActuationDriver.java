@@ -48,6 +48,9 @@ public final class ActuationDriver extends AbstractBehavior<ActuationDriver.Comm
   /** The count decided at {@code decidedAt}, to be written once it is the latest. */
   public record Desired(int desired, Instant decidedAt) implements Command {}
 
+  /** Stop or resume writing (an operator's pause); reads go on. */
+  public record Paused(boolean paused) implements Command {}
+
   private record Written(Desired desired, TargetState after) implements Command {}
 
   private record WriteFailed(Desired desired, Throwable error) implements Command {}
@@ -82,6 +85,8 @@ public final class ActuationDriver extends AbstractBehavior<ActuationDriver.Comm
   private boolean readOnce;
   /** The latest count was refused as invalid or unauthorized: not retried until another count is decided. */
   private boolean refused;
+  /** An operator paused writes: decisions are recorded, nothing is written, as in dry run. */
+  private boolean paused;
   private int attempts;
   private int consecutiveFailures;
   private Instant circuitOpenUntil;
@@ -109,6 +114,10 @@ public final class ActuationDriver extends AbstractBehavior<ActuationDriver.Comm
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Desired.class, this::onDesired)
+        .onMessage(Paused.class, p -> {
+          paused = p.paused();
+          return tryWrite();
+        })
         .onMessage(Written.class, this::onWritten)
         .onMessage(WriteFailed.class, this::onWriteFailed)
         .onMessage(Read.class, this::onRead)
@@ -142,7 +151,7 @@ public final class ActuationDriver extends AbstractBehavior<ActuationDriver.Comm
   }
 
   private Behavior<Command> tryWrite() {
-    if (latest == null || writing || refused || settings.dryRun() || !readOnce
+    if (latest == null || writing || refused || settings.dryRun() || paused || !readOnce
         || latest.desired() == targetDesired) {
       return this;
     }

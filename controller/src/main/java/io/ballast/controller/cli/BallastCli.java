@@ -1,6 +1,11 @@
 package io.ballast.controller.cli;
 
 import io.ballast.controller.Node;
+import io.ballast.controller.cli.admin.HistoryCommand;
+import io.ballast.controller.cli.admin.OverridesCommand;
+import io.ballast.controller.cli.admin.PolicyCommand;
+import io.ballast.controller.cli.admin.ServiceCommand;
+import io.ballast.controller.cli.admin.ServicesCommand;
 import io.ballast.controller.Settings;
 import io.ballast.controller.simulation.SimulateCommand;
 import java.nio.file.Path;
@@ -17,7 +22,8 @@ import picocli.CommandLine.Option;
     version = "ballast 0.1.0",
     description = "Event-sourced autoscaling and load-shedding controller.",
     subcommands = {BallastCli.Run.class, SimulateCommand.class, CassandraSchemaCommand.class,
-        CommandLine.HelpCommand.class})
+        ServicesCommand.class, ServiceCommand.class, OverridesCommand.class, PolicyCommand.class,
+        HistoryCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
 public final class BallastCli {
 
   public static void main(String[] args) {

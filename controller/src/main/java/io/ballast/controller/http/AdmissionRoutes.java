@@ -62,9 +62,12 @@ public final class AdmissionRoutes extends AllDirectives {
   private final Duration timeout;
   private final Duration retryAfter;
   private final Clock clock;
+  private final Guard guard;
 
   public AdmissionRoutes(ActorSystem<?> system, HistoryReader history, ActorRef<Topic.Command<AdmissionSnapshot>> topic,
-      List<String> priorityClasses, SheddingSettings settings, Duration timeout, Duration retryAfter, Clock clock) {
+      List<String> priorityClasses, SheddingSettings settings, Duration timeout, Duration retryAfter, Clock clock,
+      Guard guard) {
+    this.guard = guard;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.history = history;
@@ -80,10 +83,13 @@ public final class AdmissionRoutes extends AllDirectives {
     // Paths first, then the method: a GET that passes would cancel other routes' method rejections (a GET of
     // /v1/metrics must stay a 405).
     return concat(
-        pathPrefix(segment("v1").slash("services").slash(segment()).slash("admission"), id -> get(() -> concat(
-            pathEndOrSingleSlash(() -> completeWithFuture(current(id))),
-            path("stream", () -> lastEventId(last -> stream(id, last)))))),
-        path(segment("v1").slash("admission").slash("stream"), () -> get(this::streamAll)));
+        pathPrefix(segment("v1").slash("services").slash(segment()).slash("admission"), id -> concat(
+            pathEndOrSingleSlash(() -> get(() -> guard.allow(Endpoint.ADMISSION, p ->
+                completeWithFuture(current(id))))),
+            path("stream", () -> get(() -> guard.allow(Endpoint.ADMISSION_STREAM, p ->
+                lastEventId(last -> stream(id, last))))))),
+        path(segment("v1").slash("admission").slash("stream"), () -> get(() ->
+            guard.allow(Endpoint.ALL_ADMISSION_STREAM, p -> streamAll()))));
   }
 
   private Route lastEventId(java.util.function.Function<Optional<Long>, Route> inner) {

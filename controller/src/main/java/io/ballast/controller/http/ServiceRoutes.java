@@ -46,10 +46,12 @@ public final class ServiceRoutes extends AllDirectives {
   private final Duration timeout;
   private final Duration retryAfter;
   private final Function<String, ActuationSettings> actuation;
+  private final Guard guard;
 
   public ServiceRoutes(ActorSystem<?> system, HistoryReader history, JournalHealth health, Duration timeout,
-      Duration retryAfter, Function<String, ActuationSettings> actuation) {
+      Duration retryAfter, Function<String, ActuationSettings> actuation, Guard guard) {
     this.actuation = actuation;
+    this.guard = guard;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.history = history;
@@ -59,13 +61,14 @@ public final class ServiceRoutes extends AllDirectives {
   }
 
   public Route route() {
-    return pathPrefix(segment("v1").slash("services"), () -> get(() -> concat(
-        pathEndOrSingleSlash(() -> completeWithFuture(list())),
+    return pathPrefix(segment("v1").slash("services"), () -> concat(
+        pathEndOrSingleSlash(() -> get(() -> guard.allow(Endpoint.SERVICES, p -> completeWithFuture(list())))),
         pathPrefix(segment(), id -> concat(
-            pathEndOrSingleSlash(() -> completeWithFuture(detail(id))),
-            path("events", () ->
+            pathEndOrSingleSlash(() -> get(() -> guard.allow(Endpoint.SERVICE, p ->
+                completeWithFuture(detail(id))))),
+            path("events", () -> get(() -> guard.allow(Endpoint.EVENTS, p ->
                 parameterOptional("from", from -> parameterOptional("to", to -> parameterOptional("limit", limit ->
-                    completeWithFuture(events(id, from, to, limit)))))))))));
+                    completeWithFuture(events(id, from, to, limit))))))))))));
   }
 
   private CompletionStage<HttpResponse> list() {

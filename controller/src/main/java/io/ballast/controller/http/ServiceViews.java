@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /** The JSON shapes of the read API, built from a service's state and history. */
 final class ServiceViews {
@@ -85,6 +86,7 @@ final class ServiceViews {
       List<Open> openWindows,
       long samplesRecorded,
       Actuation actuation,
+      List<Map<String, Object>> overrides,
       Journal journal) {
 
     static Detail of(String id, ServiceState s, ActuationSettings settings, JournalHealth.Status journal) {
@@ -103,6 +105,7 @@ final class ServiceViews {
           s.openWindows().stream().map(Open::of).toList(),
           s.samplesRecorded(),
           Actuation.of(settings, s.actuation()),
+          s.overrides().stream().map(AdminRoutes::view).toList(),
           Journal.of(journal));
     }
   }

@@ -4,6 +4,8 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.ballast.controller.http.ApiError;
 import io.ballast.controller.http.Json;
+import io.ballast.controller.http.Endpoint;
+import io.ballast.controller.http.Guard;
 import io.ballast.controller.service.ServiceEntity;
 import io.ballast.persistence.journal.JournalHealth;
 import io.ballast.persistence.event.Sample;
@@ -44,8 +46,10 @@ public final class IngestRoute extends AllDirectives {
   private final BatchReader reader;
   private final JournalHealth health;
   private final Clock clock;
+  private final Guard guard;
 
-  public IngestRoute(ActorSystem<?> system, IngestSettings settings, JournalHealth health, Clock clock) {
+  public IngestRoute(ActorSystem<?> system, IngestSettings settings, JournalHealth health, Clock clock, Guard guard) {
+    this.guard = guard;
     this.health = health;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
@@ -55,8 +59,8 @@ public final class IngestRoute extends AllDirectives {
   }
 
   public Route route() {
-    return path(segment("v1").slash("metrics"), () ->
-        post(() -> extractRequestEntity(entity -> completeWithFuture(ingest(entity)))));
+    return path(segment("v1").slash("metrics"), () -> post(() -> guard.allow(Endpoint.INGEST, principal ->
+        extractRequestEntity(entity -> completeWithFuture(ingest(entity))))));
   }
 
   private CompletionStage<HttpResponse> ingest(HttpEntity entity) {

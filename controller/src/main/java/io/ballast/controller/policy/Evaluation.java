@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Turns one closed window into the events that record it and what was decided from it: the window, the
  * scale decision (every window, whether the count changed or not), and the new shed levels when they
- * changed. The live entity and the simulator both decide through this, so they cannot drift apart.
+ * changed. Operators' overrides in force are applied to what the policy decided ({@link Overrides}). The live
+ * entity and the simulator both decide through this, so they cannot drift apart.
  */
 public final class Evaluation {
 
@@ -27,7 +28,7 @@ public final class Evaluation {
     if (state.policy() == null) {
       throw new IllegalStateException("a window can only be decided once the service has a policy");
     }
-    Decision decision = policy.decide(state, window, state.policy());
+    Decision decision = Overrides.apply(policy.decide(state, window, state.policy()), state, window.windowEnd());
     List<ServiceEvent> events = new ArrayList<>(3);
     events.add(window);
     events.add(new ScaleDecided(window.windowEnd(), from(state, window, decision), decision.desiredInstances(),

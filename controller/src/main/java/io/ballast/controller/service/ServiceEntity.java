@@ -7,7 +7,12 @@ import io.ballast.controller.policy.Policy;
 import io.ballast.controller.shedding.AdmissionSnapshot;
 import io.ballast.controller.shedding.SheddingSettings;
 import io.ballast.controller.shedding.ShedEnforcementDriver;
+import io.ballast.controller.policy.Overrides;
 import io.ballast.persistence.event.CapacityChecked;
+import io.ballast.persistence.event.OverrideCancelled;
+import io.ballast.persistence.event.OverrideExpired;
+import io.ballast.persistence.event.OverrideSet;
+import io.ballast.persistence.event.ServiceOverride;
 import io.ballast.persistence.event.ScaleDecided;
 import io.ballast.persistence.CborSerializable;
 import io.ballast.persistence.event.PolicySet;
@@ -79,6 +84,21 @@ public final class ServiceEntity
 
   /** Reply with the admission in force, and the sequence number it was decided at. */
   public record GetAdmission(ActorRef<AdmissionSnapshot> replyTo) implements Command {}
+
+  /** Set an operator's override; the reply is the override as recorded, or an error for a service unknown. */
+  public record SetOverride(ServiceOverride override, ActorRef<StatusReply<ServiceOverride>> replyTo)
+      implements Command {}
+
+  /** End an override before its expiry; the reply is the override cancelled, or an error if none is in force. */
+  public record CancelOverride(String id, String cancelledBy, String reason,
+      ActorRef<StatusReply<ServiceOverride>> replyTo) implements Command {}
+
+  /** Replace the policy at run time; the reply is the change as recorded. */
+  public record SetPolicy(PolicySettings settings, String setBy, String reason,
+      ActorRef<StatusReply<PolicySet>> replyTo) implements Command {}
+
+  /** Start if not running, so that its timer runs (overrides expire, metric outages are decided). */
+  public enum Wake implements Command { INSTANCE }
 
   /** Persist what the actuation driver reports. */
   record RecordActuation(ServiceEvent event) implements Command {}
@@ -173,6 +193,10 @@ public final class ServiceEntity
         .onCommand(GetAdmission.class, this::onGetAdmission)
         .onCommand(ApplyConfiguredPolicy.class, (state, cmd) -> onApplyConfiguredPolicy(state))
         .onCommand(RecordActuation.class, (state, cmd) -> Effect().persist(cmd.event()).thenNoReply())
+        .onCommand(Wake.class, (state, cmd) -> Effect().noReply())
+        .onCommand(SetOverride.class, this::onSetOverride)
+        .onCommand(CancelOverride.class, this::onCancelOverride)
+        .onCommand(SetPolicy.class, this::onSetPolicy)
         .build();
   }
 
@@ -245,12 +269,21 @@ public final class ServiceEntity
   private ReplyEffect<ServiceEvent, ServiceState> onTick(ServiceState state) {
     var now = clock.instant();
     List<ServiceEvent> events = new ArrayList<>();
-    CapacityChecked check = Confirmation.check(state, now, actuation.confirmWithin());
     ServiceState checked = state;
+    // Expiries first: they are recorded whether anyone looks or not, and a window decided in this tick no longer
+    // sees them.
+    for (ServiceOverride o : state.overrides()) {
+      if (!now.isBefore(o.expiresAt())) {
+        OverrideExpired expired = new OverrideExpired(now, o.id());
+        events.add(expired);
+        checked = checked.apply(expired);
+      }
+    }
+    CapacityChecked check = Confirmation.check(checked, now, actuation.confirmWithin());
     if (check != null) {
       // First, so that a window decided in this tick already knows what the target could not provide.
       events.add(check);
-      checked = state.apply(check);
+      checked = checked.apply(check);
     }
     events.addAll(WindowClosing.close(
         checked, now, settings.window(), settings.grace(), settings.priorityClasses(), policy));
@@ -258,10 +291,13 @@ public final class ServiceEntity
       return Effect().noReply();
     }
     boolean decided = events.stream().anyMatch(e -> e instanceof ScaleDecided);
+    boolean expired = events.stream().anyMatch(e -> e instanceof OverrideExpired);
     return Effect().persist(events)
         .thenRun(after -> {
-          if (decided) {
+          if (decided || expired) {
             carry(after);
+          }
+          if (decided) {
             admit(after);
           }
         })
@@ -278,6 +314,7 @@ public final class ServiceEntity
       driver = context.spawn(ActuationDriver.create(serviceId, actuators.create(serviceId, actuation.target()), actuation,
           outcomes, clock, new Random()), "actuator");
     }
+    driver.tell(new ActuationDriver.Paused(Overrides.paused(state, clock.instant())));
     driver.tell(new ActuationDriver.Desired(state.desiredInstances(), state.lastDecision().get().at()));
   }
 
@@ -287,6 +324,38 @@ public final class ServiceEntity
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     }
     return Effect().reply(cmd.replyTo(), state);
+  }
+
+  private ReplyEffect<ServiceEvent, ServiceState> onSetOverride(ServiceState state, SetOverride cmd) {
+    if (state.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(unknown()));
+    }
+    return Effect().persist(new OverrideSet(clock.instant(), cmd.override()))
+        .thenRun(this::carry)
+        .thenReply(cmd.replyTo(), after -> StatusReply.success(cmd.override()));
+  }
+
+  private ReplyEffect<ServiceEvent, ServiceState> onCancelOverride(ServiceState state, CancelOverride cmd) {
+    var override = state.override(cmd.id());
+    if (override.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(state.isEmpty() ? unknown()
+          : "no override '" + cmd.id() + "' is in force on " + serviceId));
+    }
+    return Effect().persist(new OverrideCancelled(clock.instant(), cmd.id(), cmd.cancelledBy(), cmd.reason()))
+        .thenRun(this::carry)
+        .thenReply(cmd.replyTo(), after -> StatusReply.success(override.get()));
+  }
+
+  private ReplyEffect<ServiceEvent, ServiceState> onSetPolicy(ServiceState state, SetPolicy cmd) {
+    if (state.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(unknown()));
+    }
+    PolicySet set = new PolicySet(clock.instant(), cmd.settings(), state.policy(), cmd.setBy(), cmd.reason());
+    return Effect().persist(set).thenReply(cmd.replyTo(), after -> StatusReply.success(set));
+  }
+
+  private String unknown() {
+    return "no service '" + serviceId + "' has recorded anything";
   }
 
   private ReplyEffect<ServiceEvent, ServiceState> onGetAdmission(ServiceState state, GetAdmission cmd) {

@@ -30,10 +30,15 @@ final class NodeProcess implements AutoCloseable {
 
   record Answer(int status, JsonNode body, String retryAfter) {}
 
-  private NodeProcess(Process process, int httpPort, Path log) {
+  private final Path dataDir;
+  /** The admin token the node made for itself at first start (auth is on, as an operator would run it). */
+  private volatile String token;
+
+  private NodeProcess(Process process, int httpPort, Path log, Path dataDir) {
     this.process = process;
     this.httpPort = httpPort;
     this.log = log;
+    this.dataDir = dataDir;
   }
 
   /** Starts a node on free ports with its journal in {@code dataDir} and waits until it answers. */
@@ -49,18 +54,47 @@ final class NodeProcess implements AutoCloseable {
     builder.environment().put("BALLAST_HTTP_PORT", Integer.toString(httpPort));
     builder.environment().put("BALLAST_REMOTE_PORT", Integer.toString(freePort()));
     builder.environment().put("BALLAST_DATA_DIR", dataDir.toString());
-    NodeProcess node = new NodeProcess(builder.start(), httpPort, log);
+    NodeProcess node = new NodeProcess(builder.start(), httpPort, log, dataDir);
     node.awaitReady(Duration.ofSeconds(60));
     return node;
   }
 
   Answer get(String path) {
-    return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+    return send(authorized(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET()));
   }
 
   Answer post(String path, String json) {
-    return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(authorized(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))));
+  }
+
+  Answer delete(String path) {
+    return send(authorized(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).DELETE()));
+  }
+
+  int httpPort() {
+    return httpPort;
+  }
+
+  /** The admin token this node's data directory holds. */
+  String token() {
+    if (token == null) {
+      Path file = dataDir.resolve("admin.token");
+      try {
+        token = Files.isRegularFile(file) ? Files.readString(file).strip() : null;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return token;
+  }
+
+  private HttpRequest authorized(HttpRequest.Builder request) {
+    String t = token();
+    if (t != null) {
+      request.header("Authorization", "Bearer " + t);
+    }
+    return request.build();
   }
 
   /** SIGTERM, as Ctrl-C or an orchestrator would send it; waits for the JVM to finish shutting down. */

@@ -68,7 +68,19 @@ public record Reason(Code code, Signal signal, double observed, double target, i
      * The target did not provide the count written last within its confirmation deadline: the decision counts
      * from the instances the target has, not from those asked for (the limit's result is that count).
      */
-    TARGET_SHORT
+    TARGET_SHORT,
+    /** An operator's override pins the count (the limit names it). */
+    OVERRIDE_PIN,
+    /** An operator's override raises the floor. */
+    OVERRIDE_MIN,
+    /** An operator's override lowers the ceiling. */
+    OVERRIDE_MAX,
+    /** An operator's override freezes scaling in. */
+    OVERRIDE_FREEZE_SCALE_IN,
+    /** An operator's override freezes scaling out. */
+    OVERRIDE_FREEZE_SCALE_OUT,
+    /** An operator's override pauses actuation: the count is decided and recorded, and written nowhere. */
+    OVERRIDE_PAUSE
   }
 
   /** What the recommendation was computed from. */
@@ -81,7 +93,12 @@ public record Reason(Code code, Signal signal, double observed, double target, i
   }
 
   /** A limit that moved the count on the way to the decision, and the count it produced. */
-  public record Limit(Code rule, int result) implements CborSerializable {}
+  public record Limit(Code rule, int result, String override) implements CborSerializable {
+    /** A limit of the policy itself. */
+    public Limit(Code rule, int result) {
+      this(rule, result, null);
+    }
+  }
 
   /**
    * One line for operators, for example
@@ -97,7 +114,8 @@ public record Reason(Code code, Signal signal, double observed, double target, i
         text += " recommends " + recommended;
       }
     }
-    String applied = limits.stream().map(l -> words(l.rule().name()) + ": " + l.result())
+    String applied = limits.stream()
+        .map(l -> words(l.rule().name()) + ": " + l.result() + (l.override() == null ? "" : " (" + l.override() + ")"))
         .collect(Collectors.joining(", "));
     if (!applied.isEmpty()) {
       text += "; " + applied;

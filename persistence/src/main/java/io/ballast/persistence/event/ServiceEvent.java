@@ -10,7 +10,8 @@ import java.time.Instant;
  */
 public sealed interface ServiceEvent extends CborSerializable
     permits PolicySet, SamplesRecorded, MetricsObserved, ScaleDecided, ShedLevelsChanged, ScaleApplied, ScaleFailed,
-        InstancesObserved, CapacityChecked, ActuatorCircuitChanged, ShedDelivered, ShedDeliveryFailed {
+        InstancesObserved, CapacityChecked, ActuatorCircuitChanged, ShedDelivered, ShedDeliveryFailed,
+        OverrideSet, OverrideCancelled, OverrideExpired {
 
   /** When the event happened, as data: replay and history queries use this, never a clock. */
   Instant at();

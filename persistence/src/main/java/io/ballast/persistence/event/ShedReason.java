@@ -7,8 +7,13 @@ import io.ballast.persistence.CborSerializable;
  * capacity that can serve now (ready instances, warming ones in part), the deficit between them, and the
  * requests per second the new levels shed.
  */
-public record ShedReason(Code code, double demandRps, double capacityRps, double deficitRps, double shedRps)
-    implements CborSerializable {
+public record ShedReason(Code code, double demandRps, double capacityRps, double deficitRps, double shedRps,
+    String override) implements CborSerializable {
+
+  /** Shed levels of the policy itself. */
+  public ShedReason(Code code, double demandRps, double capacityRps, double deficitRps, double shedRps) {
+    this(code, demandRps, capacityRps, deficitRps, shedRps, null);
+  }
 
   public enum Code {
     /** Demand exceeds what can be served: the deficit is shed, lowest priority first. */
@@ -18,6 +23,8 @@ public record ShedReason(Code code, double demandRps, double capacityRps, double
     /** No metrics arrive: shedding is lifted rather than done blind. */
     METRIC_OUTAGE,
     /** The policy does not shed (disabled, or no capacity per instance is known). */
-    NOT_SHEDDING
+    NOT_SHEDDING,
+    /** An operator's override sets the levels of some classes ({@code override} names it). */
+    OVERRIDE
   }
 }

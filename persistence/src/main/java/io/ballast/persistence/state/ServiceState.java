@@ -8,6 +8,10 @@ import io.ballast.persistence.event.InstanceCounts;
 import io.ballast.persistence.event.InstancesObserved;
 import io.ballast.persistence.event.MetricsObserved;
 import io.ballast.persistence.event.Mode;
+import io.ballast.persistence.event.ServiceOverride;
+import io.ballast.persistence.event.OverrideCancelled;
+import io.ballast.persistence.event.OverrideExpired;
+import io.ballast.persistence.event.OverrideSet;
 import io.ballast.persistence.event.PolicySet;
 import io.ballast.persistence.event.SamplesRecorded;
 import io.ballast.persistence.event.ScaleApplied;
@@ -50,6 +54,7 @@ import java.util.function.Function;
  * @param samplesRecorded how many samples were ever recorded
  * @param actuation what happened to the decisions on their way to the target
  * @param admissionChangedAt when the shed levels last changed, {@code null} if they never did
+ * @param overrides the operators' overrides set and not yet cancelled or expired, oldest first
  */
 public record ServiceState(
     PolicySettings policy,
@@ -65,7 +70,8 @@ public record ServiceState(
     List<ScaleDecided> recentDecisions,
     long samplesRecorded,
     Actuation actuation,
-    Instant admissionChangedAt)
+    Instant admissionChangedAt,
+    List<ServiceOverride> overrides)
     implements CborSerializable {
 
   /** The least history kept whatever the policy: enough to show an operator the last minutes. */
@@ -80,11 +86,12 @@ public record ServiceState(
     recentWindows = History.of(recentWindows);
     recentDecisions = History.of(recentDecisions);
     actuation = actuation == null ? Actuation.NONE : actuation;
+    overrides = overrides == null ? List.of() : List.copyOf(overrides);
   }
 
   public static ServiceState initial() {
     return new ServiceState(null, null, InstanceCounts.NONE, 0, List.of(), null, List.of(), null, null, History.empty(),
-        History.empty(), 0, Actuation.NONE, null);
+        History.empty(), 0, Actuation.NONE, null, List.of());
   }
 
   /** True for a service that has never recorded anything: it exists only because someone asked for it. */
@@ -121,15 +128,15 @@ public record ServiceState(
     } else if (event instanceof ScaleDecided e) {
       return new ServiceState(policy, policySetBy, instances, e.to(), admission, shedReason, openWindows,
           closedThrough, lastSampleAt, recentWindows, within(recentDecisions, e, ScaleDecided::at), samplesRecorded,
-          actuation, admissionChangedAt);
+          actuation, admissionChangedAt, overrides);
     } else if (event instanceof ShedLevelsChanged e) {
       return new ServiceState(policy, policySetBy, instances, desiredInstances, e.admission(), e.reason(),
           openWindows, closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded, actuation,
-          e.at());
+          e.at(), overrides);
     } else if (event instanceof PolicySet e) {
       return new ServiceState(e.settings(), e.setBy(), instances, desiredInstances, admission, shedReason,
           openWindows, closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded, actuation,
-          admissionChangedAt);
+          admissionChangedAt, overrides);
     } else if (event instanceof ScaleApplied e) {
       return withActuation(instances, actuation.applied(e));
     } else if (event instanceof ScaleFailed e) {
@@ -144,6 +151,14 @@ public record ServiceState(
       return withActuation(instances, actuation.shedDelivered(e));
     } else if (event instanceof ShedDeliveryFailed e) {
       return withActuation(instances, actuation.shedDeliveryFailed(e));
+    } else if (event instanceof OverrideSet e) {
+      List<ServiceOverride> next = new ArrayList<>(overrides);
+      next.add(e.override());
+      return withOverrides(next);
+    } else if (event instanceof OverrideCancelled e) {
+      return withOverrides(without(e.id()));
+    } else if (event instanceof OverrideExpired e) {
+      return withOverrides(without(e.id()));
     }
     throw new IllegalArgumentException("unknown event " + event.getClass().getName());
   }
@@ -159,7 +174,7 @@ public record ServiceState(
     }
     return new ServiceState(policy, policySetBy, instances, desiredInstances, admission, shedReason, windows,
         closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded + e.samples().size(), actuation,
-        admissionChangedAt);
+        admissionChangedAt, overrides);
   }
 
   private ServiceState withObservation(MetricsObserved e) {
@@ -171,13 +186,28 @@ public record ServiceState(
         ? e.windowEnd() : lastSampleAt;
     return new ServiceState(policy, policySetBy, reported, desiredInstances, admission, shedReason, windows, closed,
         sampled, within(recentWindows, e, MetricsObserved::windowEnd), recentDecisions, samplesRecorded,
-        actuation.observed(reported), admissionChangedAt);
+        actuation.observed(reported), admissionChangedAt, overrides);
+  }
+
+  private ServiceState withOverrides(List<ServiceOverride> next) {
+    return new ServiceState(policy, policySetBy, instances, desiredInstances, admission, shedReason, openWindows,
+        closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded, actuation, admissionChangedAt,
+        next);
+  }
+
+  private List<ServiceOverride> without(String id) {
+    return overrides.stream().filter(o -> !o.id().equals(id)).toList();
+  }
+
+  /** The override with this id, if it is set and has not ended. */
+  public Optional<ServiceOverride> override(String id) {
+    return overrides.stream().filter(o -> o.id().equals(id)).findFirst();
   }
 
   private ServiceState withActuation(InstanceCounts reported, Actuation next) {
     return new ServiceState(policy, policySetBy, reported, desiredInstances, admission, shedReason, openWindows,
         closedThrough, lastSampleAt, recentWindows, recentDecisions, samplesRecorded, next,
-        admissionChangedAt);
+        admissionChangedAt, overrides);
   }
 
   private int indexOfWindow(Instant start) {
