@@ -25,7 +25,9 @@ import java.util.Set;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import io.ballast.controller.ingest.IngestRoute;
@@ -38,6 +40,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -96,30 +99,73 @@ public final class Node {
       layered = journals.getConfig(journal).withFallback(layered);
       Path dataDir = Path.of(resolved.getString("ballast.persistence.data-dir")).toAbsolutePath();
       layered = layered.withValue("ballast.persistence.data-dir", ConfigValueFactory.fromAnyRef(dataDir.toString()));
-      return ConfigFactory.load(layered);
+      Config config = ConfigFactory.load(layered);
+      requireSharedJournalForCluster(config, journal);
+      return config;
     } catch (ConfigException e) {
       throw new Settings.InvalidSettingsException(e.getMessage(), e);
     }
   }
 
   /**
-   * What the environment sets that HOCON's {@code ${?VAR}} cannot: a list. BALLAST_CASSANDRA_CONTACT_POINTS
-   * is a comma-separated list of host:port.
+   * A cluster of several nodes must share its journal: each embedded journal is one node's own, so services that
+   * move between nodes would lose their history, and two nodes could each write a service's events.
+   */
+  private static void requireSharedJournalForCluster(Config config, String journal) {
+    if (!"embedded".equals(journal)) {
+      return;
+    }
+    String self = "pekko://ballast@" + config.getString("pekko.remote.artery.canonical.hostname") + ":"
+        + config.getInt("pekko.remote.artery.canonical.port");
+    for (String seed : config.getStringList("pekko.cluster.seed-nodes")) {
+      if (!seed.equals(self)) {
+        throw new Settings.InvalidSettingsException("pekko.cluster.seed-nodes (BALLAST_SEED_NODES): '" + seed
+            + "' is another node, but the embedded journal is this node's own; a cluster of several nodes needs "
+            + "the shared journal (BALLAST_JOURNAL=cassandra)", null);
+      }
+    }
+  }
+
+  /**
+   * What the environment sets that HOCON's {@code ${?VAR}} cannot: lists. BALLAST_CASSANDRA_CONTACT_POINTS is a
+   * comma-separated list of host:port; BALLAST_SEED_NODES one of host:port (or full pekko://ballast@host:port
+   * addresses) of the cluster's seed nodes.
    */
   private static Config environment(Map<String, String> env) {
-    String points = env.get("BALLAST_CASSANDRA_CONTACT_POINTS");
-    if (points == null || points.isBlank()) {
-      return ConfigFactory.empty();
-    }
-    List<String> list = Arrays.stream(points.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
-    for (String point : list) {
+    Config config = ConfigFactory.empty();
+    List<String> points = list(env, "BALLAST_CASSANDRA_CONTACT_POINTS");
+    for (String point : points) {
       if (!point.matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
         throw new Settings.InvalidSettingsException("BALLAST_CASSANDRA_CONTACT_POINTS: '" + point
             + "' is not host:port (for example 10.0.0.5:9042)", null);
       }
     }
-    return ConfigFactory.empty().withValue("datastax-java-driver.basic.contact-points",
-        ConfigValueFactory.fromIterable(list));
+    if (!points.isEmpty()) {
+      config = config.withValue("datastax-java-driver.basic.contact-points", ConfigValueFactory.fromIterable(points));
+    }
+    List<String> seeds = new ArrayList<>();
+    for (String seed : list(env, "BALLAST_SEED_NODES")) {
+      if (seed.matches("pekko://ballast@[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+        seeds.add(seed);
+      } else if (seed.matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+        seeds.add("pekko://ballast@" + seed);
+      } else {
+        throw new Settings.InvalidSettingsException("BALLAST_SEED_NODES: '" + seed + "' is not host:port (for "
+            + "example ballast-0.ballast:25520) or pekko://ballast@host:port", null);
+      }
+    }
+    if (!seeds.isEmpty()) {
+      config = config.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
+    }
+    return config;
+  }
+
+  private static List<String> list(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
   }
 
   /** A running node: its actor system and its HTTP binding. */
@@ -190,6 +236,9 @@ public final class Node {
           new AdminRoutes(system, guard, settings.entities().priorityClasses(), config.getConfig("ballast.policy.kinds"),
               settings.ingest().writeTimeout(), settings.ingest().retryAfter(), clock).route(),
           OpenApi.route());
+      if (config.getBoolean("ballast.management.enabled")) {
+        PekkoManagement.get(Adapter.toClassic(system)).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
       ServerBinding binding = HttpServer.start(system, routes, settings.httpHost(), settings.httpPort(),
               tls)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -37,6 +37,7 @@ public final class TestNode implements AutoCloseable {
             "ballast.http.port", 0,
             "pekko.remote.artery.canonical.port", 0,
             "ballast.persistence.data-dir", dataDir.toString(),
+            "pekko.management.http.port", 0,
             // Tests of the API's own behaviour call it without tokens; AuthorizationTest turns this back on.
             "ballast.auth.enabled", false))));
     this.node = Node.start(config);

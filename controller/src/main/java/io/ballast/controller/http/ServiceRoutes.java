@@ -77,7 +77,7 @@ public final class ServiceRoutes extends AllDirectives {
     }
     return history.entityIds(ServiceEntity.ENTITY_KEY.name())
         .thenCompose(ids -> Source.from(ids)
-            .mapAsyncUnordered(PARALLEL_ASKS, id -> state(id).thenApply(s -> ServiceViews.Summary.of(id, s)))
+            .mapAsyncUnordered(PARALLEL_ASKS, id -> hosted(id).thenApply(h -> ServiceViews.Summary.of(id, h)))
             .runWith(Sink.seq(), system))
         .thenApply(summaries -> {
           List<ServiceViews.Summary> sorted =
@@ -91,8 +91,9 @@ public final class ServiceRoutes extends AllDirectives {
     if (!Settings.SERVICE_ID.matcher(id).matches()) {
       return CompletableFuture.completedFuture(notFound(id));
     }
-    return state(id)
-        .thenApply(s -> s.isEmpty() ? notFound(id) : Json.ok(ServiceViews.Detail.of(id, s, actuation.apply(id), health.status())))
+    return hosted(id)
+        .thenApply(h -> h.state().isEmpty() ? notFound(id)
+            : Json.ok(ServiceViews.Detail.of(id, h, actuation.apply(id), health.status())))
         .exceptionally(this::unavailable);
   }
 
@@ -135,6 +136,10 @@ public final class ServiceRoutes extends AllDirectives {
 
   private CompletionStage<ServiceState> state(String id) {
     return sharding.entityRefFor(ServiceEntity.ENTITY_KEY, id).ask(ServiceEntity.GetState::new, timeout);
+  }
+
+  private CompletionStage<ServiceEntity.Hosted> hosted(String id) {
+    return sharding.entityRefFor(ServiceEntity.ENTITY_KEY, id).ask(ServiceEntity.GetHosted::new, timeout);
   }
 
   private static HttpResponse notFound(String id) {

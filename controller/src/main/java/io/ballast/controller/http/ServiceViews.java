@@ -1,6 +1,7 @@
 package io.ballast.controller.http;
 
 import io.ballast.controller.actuation.ActuationSettings;
+import io.ballast.controller.service.ServiceEntity;
 import io.ballast.persistence.event.Admission;
 import io.ballast.persistence.event.InstanceCounts;
 import io.ballast.persistence.event.MetricsObserved;
@@ -35,10 +36,11 @@ final class ServiceViews {
     }
   }
 
-  record Summary(String id, InstanceCounts instances, int desiredInstances, Mode mode, List<Admission> admission,
-      Decision lastDecision) {
-    static Summary of(String id, ServiceState s) {
-      return new Summary(id, s.instances(), s.desiredInstances(), s.mode(), s.admission(),
+  record Summary(String id, String node, InstanceCounts instances, int desiredInstances, Mode mode,
+      List<Admission> admission, Decision lastDecision) {
+    static Summary of(String id, ServiceEntity.Hosted hosted) {
+      ServiceState s = hosted.state();
+      return new Summary(id, hosted.node(), s.instances(), s.desiredInstances(), s.mode(), s.admission(),
           s.lastDecision().map(Decision::of).orElse(null));
     }
   }
@@ -73,6 +75,7 @@ final class ServiceViews {
    */
   record Detail(
       String id,
+      String node,
       PolicySettings policy,
       String policySetBy,
       InstanceCounts instances,
@@ -89,9 +92,12 @@ final class ServiceViews {
       List<Map<String, Object>> overrides,
       Journal journal) {
 
-    static Detail of(String id, ServiceState s, ActuationSettings settings, JournalHealth.Status journal) {
+    static Detail of(String id, ServiceEntity.Hosted hosted, ActuationSettings settings,
+        JournalHealth.Status journal) {
+      ServiceState s = hosted.state();
       return new Detail(
           id,
+          hosted.node(),
           s.policy(),
           s.policySetBy(),
           s.instances(),

@@ -40,6 +40,7 @@ import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -97,8 +98,20 @@ public final class ServiceEntity
   public record SetPolicy(PolicySettings settings, String setBy, String reason,
       ActorRef<StatusReply<PolicySet>> replyTo) implements Command {}
 
+  /** Reply with the current state and the node the service runs on. */
+  public record GetHosted(ActorRef<Hosted> replyTo) implements Command {}
+
+  /** A service's state as its entity holds it, and where it runs ({@code host:port} of the node's remoting). */
+  public record Hosted(ServiceState state, String node) implements CborSerializable {}
+
   /** Start if not running, so that its timer runs (overrides expire, metric outages are decided). */
   public enum Wake implements Command { INSTANCE }
+
+  /**
+   * The shard moves to another node (a rebalance, or this node leaving): write what is buffered, acknowledge it,
+   * stop, and wake the service at its new home. Sharding sends this instead of stopping the entity outright.
+   */
+  public enum HandOff implements Command { INSTANCE }
 
   /** Persist what the actuation driver reports. */
   record RecordActuation(ServiceEvent event) implements Command {}
@@ -108,8 +121,11 @@ public final class ServiceEntity
 
   public static void init(ActorSystem<?> system, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
       Actuators actuators, ActorRef<Topic.Command<AdmissionSnapshot>> admissions) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx ->
-        create(ctx.getEntityId(), settings, policy, clock, ctx.getShard(), actuators, admissions)));
+    ClusterSharding sharding = ClusterSharding.get(system);
+    sharding.init(Entity.of(ENTITY_KEY, ctx ->
+            create(ctx.getEntityId(), settings, policy, clock, ctx.getShard(), actuators, admissions,
+                () -> sharding.entityRefFor(ENTITY_KEY, ctx.getEntityId()).tell(Wake.INSTANCE)))
+        .withStopMessage(HandOff.INSTANCE));
   }
 
   /** An entity whose settings have no actuation target. */
@@ -128,9 +144,20 @@ public final class ServiceEntity
       String serviceId, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard, Actuators actuators,
       ActorRef<Topic.Command<AdmissionSnapshot>> admissions) {
+    return create(serviceId, settings, policy, clock, shard, actuators, admissions, () -> {});
+  }
+
+  /**
+   * @param wakeAtNewHome run once a handed-off entity has stopped: starts the service wherever its shard went
+   */
+  static Behavior<Command> create(
+      String serviceId, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard, Actuators actuators,
+      ActorRef<Topic.Command<AdmissionSnapshot>> admissions, Runnable wakeAtNewHome) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
-      return new ServiceEntity(serviceId, settings, policy, clock, shard, actuators, admissions, ctx);
+      return new ServiceEntity(serviceId, settings, policy, clock, shard, actuators, admissions, wakeAtNewHome,
+          ctx);
     }));
   }
 
@@ -145,6 +172,9 @@ public final class ServiceEntity
   private final Clock clock;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final ActorContext<Command> context;
+  private final Runnable wakeAtNewHome;
+  /** This node's remoting address as host:port, for {@link Hosted}. */
+  private final String node;
   private final ActuationSettings actuation;
   private final Actuators actuators;
   /** Spawned with the first count to carry, so a service that only answers a query never calls its target. */
@@ -162,8 +192,9 @@ public final class ServiceEntity
   private ServiceEntity(
       String serviceId, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard, Actuators actuators,
-      ActorRef<Topic.Command<AdmissionSnapshot>> admissions, ActorContext<Command> context) {
+      ActorRef<Topic.Command<AdmissionSnapshot>> admissions, Runnable wakeAtNewHome, ActorContext<Command> context) {
     super(persistenceId(serviceId));
+    this.wakeAtNewHome = wakeAtNewHome;
     this.admissions = admissions;
     this.haproxy = settings.shedding().haproxy().get(serviceId);
     this.actuation = settings.actuationFor(serviceId);
@@ -175,6 +206,8 @@ public final class ServiceEntity
     this.clock = clock;
     this.shard = shard;
     this.context = context;
+    var address = context.getSystem().address();
+    this.node = address.getHost().orElse("local") + address.getPort().map(port -> ":" + port).orElse("");
   }
 
   @Override
@@ -190,6 +223,8 @@ public final class ServiceEntity
         .onCommand(Flush.class, (state, cmd) -> onFlush(state))
         .onCommand(Tick.class, (state, cmd) -> onTick(state))
         .onCommand(GetState.class, this::onGetState)
+        .onCommand(GetHosted.class, this::onGetHosted)
+        .onCommand(HandOff.class, (state, cmd) -> onHandOff(state))
         .onCommand(GetAdmission.class, this::onGetAdmission)
         .onCommand(ApplyConfiguredPolicy.class, (state, cmd) -> onApplyConfiguredPolicy(state))
         .onCommand(RecordActuation.class, (state, cmd) -> Effect().persist(cmd.event()).thenNoReply())
@@ -241,10 +276,29 @@ public final class ServiceEntity
   }
 
   private ReplyEffect<ServiceEvent, ServiceState> onFlush(ServiceState state) {
+    return flush(state).thenNoReply();
+  }
+
+  /**
+   * Writes what is buffered, acknowledges it, then stops. Once the hand-off has begun the shard region holds new
+   * messages for the shard and delivers them at its new home; a batch that still reached this entity after the
+   * hand-off began is never acknowledged here (its ask fails), so the client retries it. The wake goes the same way
+   * as those messages, so the service starts at its new home and keeps deciding without waiting for metrics or
+   * the {@link ServiceKeeper}.
+   */
+  private ReplyEffect<ServiceEvent, ServiceState> onHandOff(ServiceState state) {
+    return flush(state)
+        .thenRun(after -> wakeAtNewHome.run())
+        .thenStop()
+        .thenNoReply();
+  }
+
+  /** Persists the buffered batches as one write; each is acknowledged once it is durable. */
+  private EffectBuilder<ServiceEvent, ServiceState> flush(ServiceState state) {
     List<RecordSamples> group = List.copyOf(buffered);
     buffered.clear();
     if (group.isEmpty()) {
-      return Effect().noReply();
+      return Effect().none();
     }
     var now = clock.instant();
     var plan = SampleIntake.plan(
@@ -252,7 +306,7 @@ public final class ServiceEntity
     List<ServiceEvent> events = new ArrayList<>(plan.events());
     if (events.isEmpty()) {
       acknowledge(group, plan.outcomes());
-      return Effect().noReply();
+      return Effect().none();
     }
     if (state.policy() == null) {
       events.add(0, new PolicySet(now, configuredPolicy, null, PolicySet.FROM_CONFIG));
@@ -262,8 +316,7 @@ public final class ServiceEntity
         .thenRun(after -> {
           writing = List.of();
           acknowledge(group, plan.outcomes());
-        })
-        .thenNoReply();
+        });
   }
 
   private ReplyEffect<ServiceEvent, ServiceState> onTick(ServiceState state) {
@@ -319,11 +372,20 @@ public final class ServiceEntity
   }
 
   private ReplyEffect<ServiceEvent, ServiceState> onGetState(ServiceState state, GetState cmd) {
+    passivateIfUnknown(state);
+    return Effect().reply(cmd.replyTo(), state);
+  }
+
+  private ReplyEffect<ServiceEvent, ServiceState> onGetHosted(ServiceState state, GetHosted cmd) {
+    passivateIfUnknown(state);
+    return Effect().reply(cmd.replyTo(), new Hosted(state, node));
+  }
+
+  /** Someone asked about a service that does not exist: answer, and do not linger. */
+  private void passivateIfUnknown(ServiceState state) {
     if (state.isEmpty() && buffered.isEmpty() && writing.isEmpty()) {
-      // Someone asked about a service that does not exist: answer, and do not linger.
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     }
-    return Effect().reply(cmd.replyTo(), state);
   }
 
   private ReplyEffect<ServiceEvent, ServiceState> onSetOverride(ServiceState state, SetOverride cmd) {
@@ -359,9 +421,7 @@ public final class ServiceEntity
   }
 
   private ReplyEffect<ServiceEvent, ServiceState> onGetAdmission(ServiceState state, GetAdmission cmd) {
-    if (state.isEmpty() && buffered.isEmpty() && writing.isEmpty()) {
-      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
-    }
+    passivateIfUnknown(state);
     return Effect().reply(cmd.replyTo(), AdmissionSnapshot.of(serviceId, lastSequenceNumber(context), state));
   }
 

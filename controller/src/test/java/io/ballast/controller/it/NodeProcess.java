@@ -34,9 +34,12 @@ final class NodeProcess implements AutoCloseable {
   /** The admin token the node made for itself at first start (auth is on, as an operator would run it). */
   private volatile String token;
 
-  private NodeProcess(Process process, int httpPort, Path log, Path dataDir) {
+  private final int managementPort;
+
+  private NodeProcess(Process process, int httpPort, int managementPort, Path log, Path dataDir) {
     this.process = process;
     this.httpPort = httpPort;
+    this.managementPort = managementPort;
     this.log = log;
     this.dataDir = dataDir;
   }
@@ -44,7 +47,7 @@ final class NodeProcess implements AutoCloseable {
   /** Starts a node on free ports with its journal in {@code dataDir} and waits until it answers. */
   static NodeProcess start(Path dataDir, Path log, Map<String, String> env) throws Exception {
     Path root = Path.of(System.getProperty("ballast.root", "..")).toAbsolutePath().normalize();
-    int httpPort = freePort();
+    int httpPort = env.containsKey("BALLAST_HTTP_PORT") ? Integer.parseInt(env.get("BALLAST_HTTP_PORT")) : freePort();
     ProcessBuilder builder = new ProcessBuilder(root.resolve("bin/ballast").toString(), "run")
         .directory(root.toFile())
         .redirectErrorStream(true)
@@ -52,10 +55,17 @@ final class NodeProcess implements AutoCloseable {
     builder.environment().putAll(env);
     builder.environment().put("BALLAST_NO_BUILD", "1");
     builder.environment().put("BALLAST_HTTP_PORT", Integer.toString(httpPort));
-    builder.environment().put("BALLAST_REMOTE_PORT", Integer.toString(freePort()));
+    builder.environment().putIfAbsent("BALLAST_REMOTE_PORT", Integer.toString(freePort()));
+    builder.environment().putIfAbsent("BALLAST_MANAGEMENT_PORT", Integer.toString(freePort()));
     builder.environment().put("BALLAST_DATA_DIR", dataDir.toString());
-    NodeProcess node = new NodeProcess(builder.start(), httpPort, log, dataDir);
-    node.awaitReady(Duration.ofSeconds(60));
+    int managementPort = Integer.parseInt(builder.environment().get("BALLAST_MANAGEMENT_PORT"));
+    NodeProcess node = new NodeProcess(builder.start(), httpPort, managementPort, log, dataDir);
+    try {
+      node.awaitReady(Duration.ofSeconds(60));
+    } catch (Throwable notReady) {
+      node.close();
+      throw notReady;
+    }
     return node;
   }
 
@@ -74,6 +84,12 @@ final class NodeProcess implements AutoCloseable {
 
   int httpPort() {
     return httpPort;
+  }
+
+  /** A GET of Pekko Management's HTTP endpoint ({@code /ready}, {@code /cluster/members} ...), unauthenticated. */
+  Answer management(String path) {
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+        .timeout(Duration.ofSeconds(10)).GET().build());
   }
 
   /** The admin token this node's data directory holds. */
@@ -151,7 +167,9 @@ final class NodeProcess implements AutoCloseable {
   private static Answer send(HttpRequest request) {
     try {
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Answer(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()),
+      String body = response.body();
+      boolean json = response.headers().firstValue("Content-Type").map(t -> t.contains("json")).orElse(true);
+      return new Answer(response.statusCode(), body.isEmpty() || !json ? null : JSON.readTree(body),
           response.headers().firstValue("Retry-After").orElse(null));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -161,7 +179,7 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

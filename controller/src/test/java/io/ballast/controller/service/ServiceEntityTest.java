@@ -214,6 +214,24 @@ class ServiceEntityTest {
     probe.expectTerminated(entity);
   }
 
+  @Test
+  void aHandedOffServiceWritesWhatItBufferedThenStopsAndWakesAtItsNewHome() throws Exception {
+    CountDownLatch woken = new CountDownLatch(1);
+    ActorRef<ServiceEntity.Command> entity = testKit.spawn(ServiceEntity.create("handed-off", SETTINGS,
+        new Policies(), clock, shard.ref(), (service, target) -> null, null, woken::countDown));
+    TestProbe<StatusReply<ServiceEntity.Recorded>> acks = testKit.createTestProbe();
+
+    entity.tell(new ServiceEntity.RecordSamples(List.of(sample(1, 700)), acks.ref()));
+    entity.tell(ServiceEntity.HandOff.INSTANCE);
+
+    assertThat(acks.receiveMessage().getValue()).isEqualTo(new ServiceEntity.Recorded(1, 0, 0));
+    acks.expectTerminated(entity);
+    assertThat(woken.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(PersistenceTestKit.create(testKit.system())
+        .persistedInStorage(ServiceEntity.persistenceId("handed-off").id()))
+        .anySatisfy(e -> assertThat(e).isInstanceOf(SamplesRecorded.class));
+  }
+
   private EventSourcedBehaviorTestKit<ServiceEntity.Command, ServiceEvent, ServiceState> kit(EntitySettings settings) {
     return EventSourcedBehaviorTestKit.create(testKit.system(),
         ServiceEntity.create("checkout", settings, new Policies(), clock, shard.ref()),
