@@ -31,7 +31,10 @@ class TokenStoreTest {
   /** A token made for a test, with its line for a tokens file. */
   record Made(BearerToken token, String hocon) {
     static Made of(String name, Role role) {
-      BearerToken token = BearerToken.generate();
+      return of(BearerToken.generate(), name, role);
+    }
+
+    static Made of(BearerToken token, String name, Role role) {
       return new Made(token, TokenEntry.hocon(token.id(), name, role, TokenHash.create(token.value())));
     }
 
@@ -40,7 +43,9 @@ class TokenStoreTest {
     }
   }
 
-  private static final Made ALICE = Made.of("alice", Role.OPERATOR);
+  /** Alice's id has letters, so that its uppercase spelling is a different id (a random id can be all digits). */
+  private static final Made ALICE =
+      Made.of(new BearerToken("a11ce0ab", BearerToken.generate().secret()), "alice", Role.OPERATOR);
   private static final Made BOB = Made.of("bob@example.com", Role.VIEWER);
 
   // --- roles
