@@ -16,6 +16,7 @@ import io.ballast.controller.http.AdmissionRoutes;
 import io.ballast.controller.http.OpenApi;
 import io.ballast.controller.http.Tls;
 import io.ballast.controller.service.ServiceKeeper;
+import io.ballast.controller.http.MetricsRoutes;
 import io.ballast.controller.http.ServiceRoutes;
 import io.ballast.controller.shedding.AdmissionSnapshot;
 import io.ballast.controller.shedding.HaproxyMetricsSource;
@@ -235,6 +236,7 @@ public final class Node {
               guard).route(),
           new AdminRoutes(system, guard, settings.entities().priorityClasses(), config.getConfig("ballast.policy.kinds"),
               settings.ingest().writeTimeout(), settings.ingest().retryAfter(), clock).route(),
+          new MetricsRoutes(MetricsRoutes.registryWithJvmMetrics(), guard).route(),
           OpenApi.route());
       if (config.getBoolean("ballast.management.enabled")) {
         PekkoManagement.get(Adapter.toClassic(system)).start().toCompletableFuture().get(30, TimeUnit.SECONDS);

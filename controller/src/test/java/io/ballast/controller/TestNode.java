@@ -64,7 +64,10 @@ public final class TestNode implements AutoCloseable {
   public Answer send(HttpRequest request) {
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      JsonNode body = response.body().isEmpty() ? null : JSON.readTree(response.body());
+      String contentType = response.headers().firstValue("Content-Type").orElse("");
+      // A text answer (the Prometheus exposition of /metrics) is kept as a JSON string.
+      JsonNode body = response.body().isEmpty() ? null : contentType.startsWith("application/json")
+          ? JSON.readTree(response.body()) : JSON.getNodeFactory().textNode(response.body());
       return new Answer(response.statusCode(), body, response.headers().map());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -245,6 +245,22 @@ class AdminApiTest {
   }
 
   @Test
+  void metrics_are_in_the_prometheus_text_format_unless_the_scraper_asks_for_openmetrics() {
+    TestNode.Answer text = send("GET", "/metrics", Role.VIEWER, null);
+
+    assertThat(text.status()).isEqualTo(200);
+    assertThat(text.header("Content-Type")).startsWith("text/plain; version=0.0.4");
+    assertThat(text.body().asText()).contains("# TYPE jvm_memory_used_bytes gauge", "jvm_threads_current",
+        "process_cpu_seconds_total");
+
+    TestNode.Answer open = node.send(HttpRequest.newBuilder(URI.create(node.baseUri() + "/metrics"))
+        .header("Authorization", "Bearer " + TOKENS.get(Role.VIEWER))
+        .header("Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8").GET().build());
+    assertThat(open.header("Content-Type")).startsWith("application/openmetrics-text");
+    assertThat(open.body().asText()).endsWith("# EOF\n");
+  }
+
+  @Test
   void whoami_names_the_principal_and_role() {
     JsonNode me = send("GET", "/v1/whoami", Role.OPERATOR, null).body();
 
