@@ -199,7 +199,7 @@ public final class Node {
 
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ballast", config);
     try {
-      JournalSchema.ensure(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      JournalSchema.ensure(system).toCompletableFuture().get(180, TimeUnit.SECONDS);
 
       Cluster cluster = Cluster.get(system);
       if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {

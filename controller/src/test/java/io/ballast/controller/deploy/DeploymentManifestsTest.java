@@ -224,20 +224,7 @@ class DeploymentManifestsTest {
 
   @Test
   void everyBallastVariableInTheManifestsIsOneTheNodeReads() throws IOException {
-    Set<String> known = new TreeSet<>();
-    try (Stream<Path> confs = Files.list(root.resolve("config"))) {
-      for (Path conf : confs.filter(p -> p.toString().endsWith(".conf")).toList()) {
-        Matcher m = Pattern.compile("\\$\\{\\??(BALLAST_[A-Z0-9_]+)}").matcher(Files.readString(conf));
-        while (m.find()) {
-          known.add(m.group(1));
-        }
-      }
-    }
-    Path node = root.resolve("controller/src/main/java/io/ballast/controller/Node.java");
-    Matcher m = Pattern.compile("\"(BALLAST_[A-Z0-9_]+)\"").matcher(Files.readString(node));
-    while (m.find()) {
-      known.add(m.group(1));
-    }
+    Set<String> known = variablesTheNodeReads(root);
     assertThat(known).contains("BALLAST_SEED_NODES", "BALLAST_CASSANDRA_CONTACT_POINTS", "BALLAST_REMOTE_HOST");
 
     Set<String> used = new TreeSet<>();
@@ -380,7 +367,26 @@ class DeploymentManifestsTest {
    * The repository's root: {@code ballast.root} when set (failsafe sets it), else the nearest directory at or
    * above the working directory (surefire runs in {@code controller/}) that holds {@code docker/k8s}.
    */
-  private static Path repositoryRoot() {
+  /** The BALLAST_* variables that config/*.conf ({@code ${?BALLAST_X}}) and Node.java read. */
+  static Set<String> variablesTheNodeReads(Path root) throws IOException {
+    Set<String> known = new TreeSet<>();
+    try (Stream<Path> confs = Files.list(root.resolve("config"))) {
+      for (Path conf : confs.filter(p -> p.toString().endsWith(".conf")).toList()) {
+        Matcher m = Pattern.compile("\\$\\{\\??(BALLAST_[A-Z0-9_]+)}").matcher(Files.readString(conf));
+        while (m.find()) {
+          known.add(m.group(1));
+        }
+      }
+    }
+    Path node = root.resolve("controller/src/main/java/io/ballast/controller/Node.java");
+    Matcher m = Pattern.compile("\"(BALLAST_[A-Z0-9_]+)\"").matcher(Files.readString(node));
+    while (m.find()) {
+      known.add(m.group(1));
+    }
+    return known;
+  }
+
+  static Path repositoryRoot() {
     String configured = System.getProperty("ballast.root");
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured).toAbsolutePath().normalize();

@@ -1,10 +1,12 @@
 package io.ballast.persistence.journal;
 
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -59,15 +61,23 @@ public final class CassandraSchema {
     return statements;
   }
 
-  /** Creates what is missing of the schema, one statement after the other, through the journal's session. */
+  /**
+   * Creates what is missing of the schema, one statement after the other, through the journal's session. A
+   * {@code CREATE TABLE} can take seconds when several nodes create the schema at once on a loaded server, so
+   * each statement gets {@link #DDL_TIMEOUT} rather than the driver's request timeout; the driver then waits for
+   * schema agreement as it does after any schema change.
+   */
   public static CompletionStage<Done> apply(ClassicActorSystemProvider system) {
     CassandraSession session = CassandraSessionRegistry.get(system).sessionFor(PLUGIN);
     CompletionStage<Done> done = CompletableFuture.completedFuture(Done.getInstance());
     for (String statement : statements(cql(system.classicSystem().settings().config()))) {
-      done = done.thenCompose(previous -> session.executeDDL(statement));
+      done = done.thenCompose(previous -> session.executeWrite(
+          SimpleStatement.newInstance(statement).setTimeout(DDL_TIMEOUT).setIdempotent(true)));
     }
     return done;
   }
+
+  static final Duration DDL_TIMEOUT = Duration.ofSeconds(30);
 
   private static String read() {
     try (InputStream in = CassandraSchema.class.getClassLoader().getResourceAsStream(RESOURCE)) {
