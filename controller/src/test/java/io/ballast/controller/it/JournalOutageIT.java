@@ -64,7 +64,10 @@ class JournalOutageIT {
       assertThat(sender.refused.get()).as("refusals during the outage").isPositive();
       assertThat(node.alive()).isTrue();
       long inJournal = awaitCount(node, sender.acknowledged.get());
-      assertThat(inJournal).isEqualTo(sender.acknowledged.get());
+      // Every acknowledged sample is there. A batch refused because its write outlived the ingest timeout may still
+      // have landed (a 503 promises nothing either way), so the journal may hold a few of those too, never more.
+      assertThat(inJournal).as("samples in the journal").isGreaterThanOrEqualTo(sender.acknowledged.get())
+          .isLessThanOrEqualTo(sender.acknowledged.get() + 2L * sender.refused.get());
       node.stop();
     }
   }
@@ -160,7 +163,7 @@ class JournalOutageIT {
     long counted = -1;
     while (System.nanoTime() < deadline) {
       counted = count(node);
-      if (counted == expected) {
+      if (counted >= expected) {
         return counted;
       }
       Thread.sleep(500);
