@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class PurityTest {
 
-  private static final String[] PURE = {"io.ballast.controller.policy..", "io.ballast.persistence.state..",
-      "io.ballast.persistence.event.."};
+  private static final String[] PURE = {"io.ballast.controller.policy..", "io.ballast.controller.replay..",
+      "io.ballast.persistence.state..", "io.ballast.persistence.event.."};
   private static JavaClasses classes;
 
   @BeforeAll

@@ -30,10 +30,12 @@ public record Endpoint(String method, String path, Role role, boolean open) {
       new Endpoint("DELETE", "/v1/services/{id}/overrides/{overrideId}", Role.OPERATOR);
   public static final Endpoint POLICY = new Endpoint("GET", "/v1/services/{id}/policy", Role.VIEWER);
   public static final Endpoint SET_POLICY = new Endpoint("PUT", "/v1/services/{id}/policy", Role.ADMIN);
+  public static final Endpoint HISTORY = new Endpoint("GET", "/v1/history", Role.VIEWER);
+  public static final Endpoint REPLAY = new Endpoint("GET", "/v1/services/{id}/replay", Role.VIEWER);
   public static final Endpoint METRICS = new Endpoint("GET", "/metrics", Role.VIEWER);
   public static final Endpoint WHOAMI = new Endpoint("GET", "/v1/whoami", null);
   public static final Endpoint OPENAPI = new Endpoint("GET", "/v1/openapi.json", null, true);
 
   public static final List<Endpoint> ALL = List.of(INGEST, SERVICES, SERVICE, EVENTS, ADMISSION, ADMISSION_STREAM,
-      ALL_ADMISSION_STREAM, OVERRIDES, SET_OVERRIDE, CANCEL_OVERRIDE, POLICY, SET_POLICY, METRICS, WHOAMI, OPENAPI);
+      ALL_ADMISSION_STREAM, OVERRIDES, SET_OVERRIDE, CANCEL_OVERRIDE, POLICY, SET_POLICY, HISTORY, REPLAY, METRICS, WHOAMI, OPENAPI);
 }

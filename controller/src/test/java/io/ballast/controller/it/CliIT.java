@@ -121,6 +121,21 @@ class CliIT {
   }
 
   @Test
+  void an_operator_replays_a_service_and_sees_its_decisions_reproduced() throws Exception {
+    Run replay = admin("replay", "checkout");
+    assertThat(replay.exit()).as(replay.err() + replay.out()).isZero();
+    assertThat(replay.out()).contains("reproduced: all").contains("WINDOW END").contains("critical 800");
+
+    Run json = admin("replay", "checkout", "--json");
+    assertThat(json.exit()).isZero();
+    assertThat(JSON.readTree(json.out()).get("reproduction").get("exact").asBoolean()).isTrue();
+
+    Run bad = admin("replay", "checkout", "--at", "noon");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--at");
+  }
+
+  @Test
   void an_admin_changes_one_setting_and_a_bad_one_is_refused_by_name() throws Exception {
     Run shown = admin("policy", "show", "checkout");
     assertThat(shown.exit()).as(shown.err()).isZero();
