@@ -17,6 +17,7 @@ import io.ballast.controller.http.OpenApi;
 import io.ballast.controller.http.Tls;
 import io.ballast.controller.service.ServiceKeeper;
 import io.ballast.controller.http.HistoryRoutes;
+import io.ballast.controller.http.WhatIfRoutes;
 import io.ballast.controller.http.MetricsRoutes;
 import io.ballast.controller.http.ServiceRoutes;
 import io.ballast.controller.shedding.AdmissionSnapshot;
@@ -238,6 +239,8 @@ public final class Node {
           new AdminRoutes(system, guard, settings.entities().priorityClasses(), config.getConfig("ballast.policy.kinds"),
               settings.ingest().writeTimeout(), settings.ingest().retryAfter(), clock).route(),
           new HistoryRoutes(system, history, health, settings.ingest().retryAfter(), guard).route(),
+          new WhatIfRoutes(system, history, health, settings.ingest().retryAfter(), guard,
+              settings.entities().priorityClasses(), config.getConfig("ballast.policy.kinds")).route(),
           new MetricsRoutes(MetricsRoutes.registryWithJvmMetrics(), guard).route(),
           OpenApi.route());
       if (config.getBoolean("ballast.management.enabled")) {

@@ -3,6 +3,7 @@ package io.ballast.controller.cli;
 import io.ballast.controller.Node;
 import io.ballast.controller.cli.admin.HistoryCommand;
 import io.ballast.controller.cli.admin.ReplayCommand;
+import io.ballast.controller.cli.admin.WhatIfCommand;
 import io.ballast.controller.cli.admin.OverridesCommand;
 import io.ballast.controller.cli.admin.PolicyCommand;
 import io.ballast.controller.cli.admin.ServiceCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
     description = "Event-sourced autoscaling and load-shedding controller.",
     subcommands = {BallastCli.Run.class, SimulateCommand.class, CassandraSchemaCommand.class,
         ServicesCommand.class, ServiceCommand.class, OverridesCommand.class, PolicyCommand.class,
-        HistoryCommand.class, ReplayCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
+        HistoryCommand.class, ReplayCommand.class, WhatIfCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
 public final class BallastCli {
 
   public static void main(String[] args) {

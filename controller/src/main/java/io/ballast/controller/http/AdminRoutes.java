@@ -5,9 +5,6 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import io.ballast.controller.PolicyConfig;
 import io.ballast.controller.PolicyRender;
 import io.ballast.controller.Settings;
 import io.ballast.controller.auth.Principal;
@@ -51,7 +48,6 @@ public final class AdminRoutes extends AllDirectives {
   /** The longest an override may last: anything longer is a policy change, and should be one. */
   static final Duration MAX_TTL = Duration.ofDays(7);
   private static final int MAX_REASON = 500;
-  private static final long MAX_BODY = 256 * 1024;
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
   private static final Set<String> KINDS = Set.of("pin", "bounds", "freeze", "shed", "pause");
   private static final Set<String> COMMON_FIELDS = Set.of("kind", "reason", "ttl", "startsAt");
@@ -84,14 +80,14 @@ public final class AdminRoutes extends AllDirectives {
         pathPrefix(segment("v1").slash("services").slash(segment()), id -> concat(
             path("overrides", () -> concat(
                 get(() -> guard.allow(Endpoint.OVERRIDES, principal -> completeWithFuture(overrides(id)))),
-                post(() -> guard.allow(Endpoint.SET_OVERRIDE, principal -> body(body ->
+                post(() -> guard.allow(Endpoint.SET_OVERRIDE, principal -> JsonBodies.read(body ->
                     completeWithFuture(setOverride(id, body, principal))))))),
             path(segment("overrides").slash(segment()), overrideId -> delete(() ->
                 guard.allow(Endpoint.CANCEL_OVERRIDE, principal -> parameterOptional("reason", reason ->
                     completeWithFuture(cancelOverride(id, overrideId, reason, principal)))))),
             path("policy", () -> concat(
                 get(() -> guard.allow(Endpoint.POLICY, principal -> completeWithFuture(policy(id)))),
-                put(() -> guard.allow(Endpoint.SET_POLICY, principal -> body(body ->
+                put(() -> guard.allow(Endpoint.SET_POLICY, principal -> JsonBodies.read(body ->
                     completeWithFuture(setPolicy(id, body, principal))))))))));
   }
 
@@ -378,7 +374,7 @@ public final class AdminRoutes extends AllDirectives {
       if (policy == null || !policy.isObject()) {
         throw new BadField("policy", "is required: the policy's settings as in the configuration");
       }
-      settings = parse((ObjectNode) policy);
+      settings = JsonBodies.policy("policy", (ObjectNode) policy, policyKinds);
     } catch (BadField e) {
       return CompletableFuture.completedFuture(Json.error(StatusCodes.BAD_REQUEST, e.error));
     }
@@ -397,47 +393,7 @@ public final class AdminRoutes extends AllDirectives {
         .exceptionally(e -> refusedOrUnavailable(id, e));
   }
 
-  private PolicySettings parse(ObjectNode policy) throws BadField {
-    try {
-      Config c = ConfigFactory.parseString(Json.MAPPER.writeValueAsString(policy));
-      return PolicyConfig.parse("policy", c, policyKinds);
-    } catch (IllegalArgumentException e) {
-      String message = e.getMessage() == null ? "is not a valid policy" : e.getMessage();
-      // The reader names the setting first: "policy.targets.requests-per-instance: must be > 0".
-      int colon = message.indexOf(':');
-      int space = message.indexOf(' ');
-      int end = colon > 0 && (space < 0 || colon < space) ? colon : space > 0 ? space : message.length();
-      String field = message.startsWith("policy") ? message.substring(0, end) : "policy";
-      throw new BadField(field, message);
-    } catch (ConfigException | com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new BadField("policy", e.getMessage());
-    }
-  }
-
   // --- common ------------------------------------------------------------------------------------------------
-
-  /** The request's JSON body; anything else is refused here, naming what is wrong. */
-  private Route body(java.util.function.Function<JsonNode, Route> inner) {
-    return extractRequestEntity(entity -> {
-      if (!entity.getContentType().mediaType().toString().equals("application/json")) {
-        return complete(Json.error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, new ApiError("unsupported_media_type",
-            "Content-Type", "send the body as application/json, not " + entity.getContentType())));
-      }
-      return extractStrictEntity(Duration.ofSeconds(10), MAX_BODY, strict -> {
-        JsonNode node;
-        try {
-          node = Json.MAPPER.readTree(strict.getData().toArray());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          return complete(Json.error(StatusCodes.BAD_REQUEST, new ApiError("invalid_json", null,
-              "the body is not JSON: " + e.getOriginalMessage())));
-        } catch (java.io.IOException e) {
-          return complete(Json.error(StatusCodes.BAD_REQUEST, new ApiError("invalid_json", null,
-              "the body could not be read: " + e.getMessage())));
-        }
-        return inner.apply(node);
-      });
-    });
-  }
 
   private CompletionStage<ServiceState> state(String id) {
     return sharding.entityRefFor(ServiceEntity.ENTITY_KEY, id).ask(ServiceEntity.GetState::new, timeout);

@@ -32,10 +32,11 @@ public record Endpoint(String method, String path, Role role, boolean open) {
   public static final Endpoint SET_POLICY = new Endpoint("PUT", "/v1/services/{id}/policy", Role.ADMIN);
   public static final Endpoint HISTORY = new Endpoint("GET", "/v1/history", Role.VIEWER);
   public static final Endpoint REPLAY = new Endpoint("GET", "/v1/services/{id}/replay", Role.VIEWER);
+  public static final Endpoint WHAT_IF = new Endpoint("POST", "/v1/services/{id}/what-if", Role.VIEWER);
   public static final Endpoint METRICS = new Endpoint("GET", "/metrics", Role.VIEWER);
   public static final Endpoint WHOAMI = new Endpoint("GET", "/v1/whoami", null);
   public static final Endpoint OPENAPI = new Endpoint("GET", "/v1/openapi.json", null, true);
 
   public static final List<Endpoint> ALL = List.of(INGEST, SERVICES, SERVICE, EVENTS, ADMISSION, ADMISSION_STREAM,
-      ALL_ADMISSION_STREAM, OVERRIDES, SET_OVERRIDE, CANCEL_OVERRIDE, POLICY, SET_POLICY, HISTORY, REPLAY, METRICS, WHOAMI, OPENAPI);
+      ALL_ADMISSION_STREAM, OVERRIDES, SET_OVERRIDE, CANCEL_OVERRIDE, POLICY, SET_POLICY, HISTORY, REPLAY, WHAT_IF, METRICS, WHOAMI, OPENAPI);
 }

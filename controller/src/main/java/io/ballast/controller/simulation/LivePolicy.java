@@ -7,6 +7,7 @@ import io.ballast.persistence.event.PolicySet;
 import io.ballast.persistence.event.ServiceEvent;
 import io.ballast.persistence.policy.PolicySettings;
 import io.ballast.persistence.state.ServiceState;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,6 +28,13 @@ public final class LivePolicy implements Autoscaler {
   private ServiceState state;
   private List<Admission> admission = List.of();
   private final double[] admit = {1, 1};
+  private List<Decided> decisions;
+
+  /**
+   * A decision that changed something: from second {@code t} on the policy asked for {@code desired} instances
+   * and admitted these fractions of HIGH and LOW, for the reason given.
+   */
+  public record Decided(int t, int desired, double admitHigh, double admitLow, String reason, String explanation) {}
 
   /**
    * @param initialInstances instances at second 0 (the simulator starts every live policy from the demand of
@@ -73,7 +81,31 @@ public final class LivePolicy implements Autoscaler {
       admit[ServedSecond.HIGH] = fraction(Telemetry.HIGH_CLASS);
       admit[ServedSecond.LOW] = fraction(Telemetry.LOW_CLASS);
     }
+    if (decisions != null) {
+      note(t);
+    }
     return state.desiredInstances();
+  }
+
+  /** From now on, keeps every decision that changes the count, the admission or the reason ({@link #decisions}). */
+  public LivePolicy keepingDecisions() {
+    decisions = new ArrayList<>();
+    return this;
+  }
+
+  /** The decisions kept since {@link #keepingDecisions}, oldest first. */
+  public List<Decided> decisions() {
+    return decisions == null ? List.of() : List.copyOf(decisions);
+  }
+
+  private void note(int t) {
+    String reason = state.lastDecision().map(d -> d.reason().code().name()).orElse("NONE");
+    Decided last = decisions.isEmpty() ? null : decisions.get(decisions.size() - 1);
+    if (last == null || last.desired() != state.desiredInstances() || last.admitHigh() != admit[ServedSecond.HIGH]
+        || last.admitLow() != admit[ServedSecond.LOW] || !last.reason().equals(reason)) {
+      decisions.add(new Decided(t, state.desiredInstances(), admit[ServedSecond.HIGH], admit[ServedSecond.LOW],
+          reason, state.lastDecision().map(d -> d.reason().explain()).orElse("no decision yet")));
+    }
   }
 
   @Override

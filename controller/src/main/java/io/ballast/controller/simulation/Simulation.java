@@ -1,5 +1,8 @@
 package io.ballast.controller.simulation;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Simulates one autoscaler over a workload, one second a step (evaluation.md §5). Each second: the instances
  * move on in their lifecycle; the second's arrivals are split by class and shed as the autoscaler last asked
@@ -43,7 +46,7 @@ public final class Simulation {
     long[] shedTotal = new long[ServedSecond.CLASSES];
     double[] goodput = new double[ServedSecond.CLASSES];
     long violationSeconds = 0;
-    long violationSecondsHigh = 0;
+    long[] classViolationSeconds = new long[ServedSecond.CLASSES];
     double wastedShed = 0;
     long billedSeconds = 0;
     long actions = 0;
@@ -76,8 +79,8 @@ public final class Simulation {
         double shedViolating = c == high ? shed[c] : 0;
         double classOutcomes = out.served[c] + out.dropped[c] + shedViolating;
         double classViolating = out.served[c] - out.withinSlo[c] + out.dropped[c] + shedViolating;
-        if (c == high && classViolating > allowed * classOutcomes) {
-          violationSecondsHigh++;
+        if (classViolating > allowed * classOutcomes) {
+          classViolationSeconds[c]++;
         }
         outcomes += classOutcomes;
         violating += classViolating;
@@ -113,11 +116,16 @@ public final class Simulation {
     int[] ttc = TimeToCapacity.of(n, workload::demand, t -> supply[t]);
     PolicyReport report = new PolicyReport(autoscaler.name(), e.underAccuracy(), e.overAccuracy(),
         e.underTimeshare(), e.overTimeshare(), e.instability(), e.jitterPerHour(), violationSeconds,
-        violationSecondsHigh, percent(goodput[high], offeredTotal[high]), percent(goodput[low], offeredTotal[low]),
+        classViolationSeconds[high], percent(goodput[high], offeredTotal[high]), percent(goodput[low], offeredTotal[low]),
         percent(shedTotal[low], offeredTotal[low]), percent(wastedShed, shedTotal[low]),
         (billedSeconds + pool.billingTopUpSeconds()) / 3600.0, actions, TimeToCapacity.median(ttc),
         TimeToCapacity.max(ttc));
-    return new Run(report, supply, shedSeries, servedSeries, droppedSeries, p99, billed, desiredSeries);
+    List<Run.ClassTotals> classes = new ArrayList<>();
+    for (int c = 0; c < ServedSecond.CLASSES; c++) {
+      classes.add(new Run.ClassTotals(offeredTotal[c], shedTotal[c], classViolationSeconds[c]));
+    }
+    return new Run(report, supply, shedSeries, servedSeries, droppedSeries, p99, billed, desiredSeries,
+        List.copyOf(classes));
   }
 
   private static int clamp(int instances, SimulationConfig config) {

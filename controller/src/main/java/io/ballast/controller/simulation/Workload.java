@@ -68,6 +68,55 @@ public final class Workload {
         demand(high, config.demandWindowSeconds(), demandModel), amplitude, gaps, gapSeconds);
   }
 
+  /**
+   * Load as it was recorded, not scaled: second k offered {@code high[k]} HIGH and {@code low[k]} LOW requests at
+   * trace time {@code seconds[k]}. Seconds must ascend; a jump between two is a gap, skipped as in {@link #of}.
+   */
+  public static Workload recorded(long[] seconds, int[] high, int[] low, SimulationConfig config) {
+    int n = seconds.length;
+    if (n == 0) {
+      throw new InvalidInputException("there is no recorded load to simulate");
+    }
+    if (high.length != n || low.length != n) {
+      throw new IllegalArgumentException("seconds, high and low must be as long as each other");
+    }
+    if (n > MAX_SECONDS) {
+      throw new InvalidInputException("the window holds " + n + " seconds; at most " + MAX_SECONDS
+          + " are simulated in one run");
+    }
+    int[] arrivals = new int[n];
+    int gaps = 0;
+    long gapSeconds = 0;
+    for (int k = 0; k < n; k++) {
+      if (high[k] < 0 || low[k] < 0) {
+        throw new IllegalArgumentException("arrivals must be >= 0, second " + k);
+      }
+      arrivals[k] = Math.addExact(high[k], low[k]);
+      if (k > 0) {
+        long step = seconds[k] - seconds[k - 1];
+        if (step < 1) {
+          throw new IllegalArgumentException("seconds must ascend, second " + k);
+        }
+        if (step > 1) {
+          gaps++;
+          gapSeconds += step - 1;
+        }
+      }
+    }
+    DemandModel demandModel = new DemandModel(config);
+    int[] demand = demand(arrivals, config.demandWindowSeconds(), demandModel);
+    int peak = 0;
+    for (int d : demand) {
+      peak = Math.max(peak, d);
+    }
+    int[] sorted = arrivals.clone();
+    java.util.Arrays.sort(sorted);
+    double p99 = sorted[(int) Math.max(0, Math.ceil(0.99 * n) - 1)];
+    return new Workload(seconds.clone(), arrivals, high.clone(), demand,
+        demand(high, config.demandWindowSeconds(), demandModel), new Amplitude(1, p99, p99, peak), gaps,
+        gapSeconds);
+  }
+
   /** The trace seconds with data in [start, end), in order. */
   private static long[] secondsIn(Trace trace, long start, long end) {
     long total = 0;

@@ -212,4 +212,124 @@ class ReplayApiTest {
   void replayingAServiceThatRecordedNothingIsNotFound() {
     assertThat(node.get("/v1/services/never-seen/replay").status()).isEqualTo(404);
   }
+
+  // ----------------------------------------------------------------------------------------------- what-if
+
+  private static String range() {
+    return "\"from\":\"" + started.minusSeconds(5) + "\",\"to\":\"" + ended + "\"";
+  }
+
+  private static JsonNode side(JsonNode whatIf, String side) {
+    for (JsonNode s : whatIf.get("summary")) {
+      if (s.get("side").asText().equals(side)) {
+        return s;
+      }
+    }
+    throw new AssertionError("no side " + side + " in " + whatIf.get("summary"));
+  }
+
+  @Test
+  void theIncidentReRunUnderHpaIsReportedSideBySideWithTheRecordedPolicy() {
+    TestNode.Answer answer = node.post("/v1/services/surge/what-if", "{" + range()
+        + ",\"policy\":{\"kind\":\"hpa\",\"metric\":\"requests-per-instance\",\"target\":50,"
+        + "\"max-instances\":30},\"model\":{\"bootSeconds\":5,\"warmupSeconds\":2}}");
+
+    assertThat(answer.status()).as("%s", answer.body()).isEqualTo(200);
+    JsonNode r = answer.body().get("whatIf");
+    assertThat(answer.body().get("baselineSettings").get("kind").asText()).isEqualTo("ballast");
+    assertThat(answer.body().get("candidateSettings").get("kind").asText()).isEqualTo("hpa");
+    assertThat(r.get("model").get("high").asText()).isEqualTo("critical");
+    assertThat(r.get("model").get("low")).extracting(JsonNode::asText).containsExactly("sheddable");
+    // 1.25 times the recorded policy's 50 requests per second per instance.
+    assertThat(r.get("model").get("capacityRps").asDouble()).isEqualTo(62.5);
+    assertThat(r.get("policyChanges").asInt()).isEqualTo(1);
+    assertThat(r.get("summary")).extracting(s -> s.get("side").asText())
+        .containsExactly("recorded", "baseline", "candidate");
+
+    // Every request offered in the recorded windows is offered to both re-runs.
+    long offered = side(r, "recorded").get("offered").get("critical").asLong()
+        + side(r, "recorded").get("offered").get("sheddable").asLong();
+    for (String s : List.of("baseline", "candidate")) {
+      long simulated = side(r, s).get("offered").get("critical").asLong()
+          + side(r, s).get("offered").get("sheddable").asLong();
+      assertThat(simulated).as(s).isBetween(offered - 2, offered + 2);
+      assertThat(side(r, s).get("instanceHours").asDouble()).as(s).isPositive();
+    }
+    // The recorded policy sheds the sheddable class through the surge; HPA never sheds.
+    assertThat(side(r, "baseline").get("shed").get("sheddable").asLong()).isPositive();
+    assertThat(side(r, "candidate").get("shed").get("sheddable").asLong()).isZero();
+    // The incident is shorter than HPA's 15-s sync period: it never scaled, where the recorded policy did.
+    assertThat(side(r, "candidate").get("scaleChanges").asLong()).isZero();
+    assertThat(side(r, "baseline").get("scaleChanges").asLong()).isPositive();
+    assertThat(side(r, "baseline").get("peakInstances").asInt())
+        .isGreaterThan(side(r, "candidate").get("peakInstances").asInt());
+
+    assertThat(r.get("differing").asInt()).isPositive();
+    assertThat(r.get("differences").size()).isEqualTo(Math.min(100, r.get("differing").asInt()));
+    JsonNode first = r.get("differences").get(0);
+    assertThat(first.get("baseline").get("reason").asText()).isNotBlank();
+    assertThat(first.get("candidate").get("explanation").asText()).isNotBlank();
+    assertThat(r.get("series").size()).isEqualTo(r.get("windows").asInt()).isGreaterThanOrEqualTo(12);
+  }
+
+  @Test
+  void changesAreLayeredOverTheRecordedPolicy() {
+    TestNode.Answer answer = node.post("/v1/services/surge/what-if", "{" + range()
+        + ",\"changes\":{\"targets\":{\"requests-per-instance\":25}},\"series\":false}");
+
+    assertThat(answer.status()).as("%s", answer.body()).isEqualTo(200);
+    JsonNode candidate = answer.body().get("candidateSettings");
+    assertThat(candidate.get("kind").asText()).isEqualTo("ballast");
+    assertThat(candidate.get("targets").get("requests-per-instance").asDouble()).isEqualTo(25.0);
+    // Everything else is the recorded policy's, not the kind's defaults.
+    assertThat(candidate.get("min-instances").asInt()).isEqualTo(2);
+    assertThat(candidate.get("stable-window").asText()).isEqualTo("3s");
+    JsonNode r = answer.body().get("whatIf");
+    assertThat(r.get("series")).isEmpty();
+    assertThat(side(r, "candidate").get("instanceHours").asDouble())
+        .isGreaterThan(side(r, "baseline").get("instanceHours").asDouble());
+  }
+
+  @Test
+  void aRangeWithoutLoadIsUnprocessable() {
+    TestNode.Answer answer = node.post("/v1/services/surge/what-if",
+        "{\"from\":\"2020-01-01T00:00:00Z\",\"to\":\"2020-01-01T01:00:00Z\",\"policy\":{\"kind\":\"hpa\"}}");
+
+    assertThat(answer.status()).isEqualTo(422);
+    assertThat(answer.body().get("field").asText()).isEqualTo("from");
+  }
+
+  static Stream<Arguments> badWhatIfs() {
+    String range = "\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-01T01:00:00Z\"";
+    String hpa = ",\"policy\":{\"kind\":\"hpa\"}";
+    return Stream.of(
+        Arguments.of("a body without from", "{\"to\":\"2026-01-01T01:00:00Z\"" + hpa + "}", "from"),
+        Arguments.of("a to before from",
+            "{\"from\":\"2026-01-02T00:00:00Z\",\"to\":\"2026-01-01T00:00:00Z\"" + hpa + "}", "to"),
+        Arguments.of("a range of eight days",
+            "{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-09T00:00:00Z\"" + hpa + "}", "to"),
+        Arguments.of("neither policy nor changes", "{" + range + "}", "policy"),
+        Arguments.of("both policy and changes", "{" + range + hpa + ",\"changes\":{}}", "changes"),
+        Arguments.of("an unknown policy kind", "{" + range + ",\"policy\":{\"kind\":\"magic\"}}", "policy.kind"),
+        Arguments.of("a policy setting out of range",
+            "{" + range + ",\"policy\":{\"kind\":\"hpa\",\"tolerance\":2}}", "policy.tolerance"),
+        Arguments.of("changes of another kind", "{" + range() + ",\"changes\":{\"kind\":\"hpa\"}}", "changes.kind"),
+        Arguments.of("changes out of range", "{" + range() + ",\"changes\":{\"tolerance-up\":3}}",
+            "changes.tolerance-up"),
+        Arguments.of("a negative boot time", "{" + range + hpa + ",\"model\":{\"bootSeconds\":-1}}",
+            "model.bootSeconds"),
+        Arguments.of("an unknown model field", "{" + range + hpa + ",\"model\":{\"boot\":1}}", "model.boot"),
+        Arguments.of("an unknown field", "{" + range + hpa + ",\"polcy\":{}}", "polcy"),
+        Arguments.of("a series that is not a boolean", "{" + range + hpa + ",\"series\":\"no\"}", "series"));
+  }
+
+  @ParameterizedTest(name = "{0} is refused, naming {2}")
+  @MethodSource("badWhatIfs")
+  void badWhatIfsAreRefusedNamingTheField(String description, String body, String field) {
+    TestNode.Answer answer = node.post("/v1/services/surge/what-if", body);
+
+    assertThat(answer.status()).as("%s", answer.body()).isEqualTo(400);
+    assertThat(answer.body().get("field").asText()).isEqualTo(field);
+    assertThat(answer.body().get("detail").asText()).isNotBlank();
+  }
 }

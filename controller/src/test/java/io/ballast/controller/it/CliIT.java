@@ -136,6 +136,32 @@ class CliIT {
   }
 
   @Test
+  void a_viewer_re_runs_the_recorded_load_under_hpa_and_sees_both_side_by_side() throws Exception {
+    String from = Instant.now().minusSeconds(600).toString();
+    String to = Instant.now().toString();
+    Run whatIf = admin("what-if", "checkout", "--from", from, "--to", to, "--policy", "hpa",
+        "metric=requests-per-instance", "target=150", "--boot", "10s", "--warmup", "5s");
+    assertThat(whatIf.exit()).as(whatIf.err() + whatIf.out()).isZero();
+    assertThat(whatIf.out()).contains("BASELINE (ballast)").contains("CANDIDATE (hpa)").contains("instance-hours")
+        .contains("SLO-violation seconds").contains("requests shed, critical").contains("high class critical");
+
+    Run changes = admin("what-if", "checkout", "--from", from, "--to", to, "targets.requests-per-instance=50",
+        "--json");
+    assertThat(changes.exit()).as(changes.err()).isZero();
+    JsonNode answer = JSON.readTree(changes.out());
+    assertThat(answer.get("candidateSettings").get("targets").get("requests-per-instance").asDouble()).isEqualTo(50.0);
+    assertThat(answer.get("whatIf").get("series").size()).isEqualTo(answer.get("whatIf").get("windows").asInt());
+
+    Run refused = admin("what-if", "checkout", "--from", from, "--to", to, "--policy", "hpa", "tolerance=3");
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("policy.tolerance");
+
+    Run bad = admin("what-if", "checkout", "--from", "yesterday", "--to", to, "--policy", "hpa");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--from");
+  }
+
+  @Test
   void an_admin_changes_one_setting_and_a_bad_one_is_refused_by_name() throws Exception {
     Run shown = admin("policy", "show", "checkout");
     assertThat(shown.exit()).as(shown.err()).isZero();
