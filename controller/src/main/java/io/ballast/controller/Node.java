@@ -17,6 +17,7 @@ import io.ballast.controller.http.OpenApi;
 import io.ballast.controller.http.Tls;
 import io.ballast.controller.service.ServiceKeeper;
 import io.ballast.controller.http.HistoryRoutes;
+import io.ballast.controller.http.UiRoutes;
 import io.ballast.controller.http.WhatIfRoutes;
 import io.ballast.controller.http.MetricsRoutes;
 import io.ballast.controller.http.ServiceRoutes;
@@ -242,7 +243,8 @@ public final class Node {
           new WhatIfRoutes(system, history, health, settings.ingest().retryAfter(), guard,
               settings.entities().priorityClasses(), config.getConfig("ballast.policy.kinds")).route(),
           new MetricsRoutes(MetricsRoutes.registryWithJvmMetrics(), guard).route(),
-          OpenApi.route());
+          OpenApi.route(),
+          new UiRoutes().route());
       if (config.getBoolean("ballast.management.enabled")) {
         PekkoManagement.get(Adapter.toClassic(system)).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
