@@ -18,6 +18,8 @@ import io.ballast.controller.http.Tls;
 import io.ballast.controller.service.ServiceKeeper;
 import io.ballast.controller.http.HistoryRoutes;
 import io.ballast.controller.http.UiRoutes;
+import io.ballast.controller.metrics.NodeMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ballast.controller.http.WhatIfRoutes;
 import io.ballast.controller.http.MetricsRoutes;
 import io.ballast.controller.http.ServiceRoutes;
@@ -212,7 +214,10 @@ public final class Node {
       ActorRef<Topic.Command<AdmissionSnapshot>> admissions =
           system.systemActorOf(Topic.create(AdmissionSnapshot.class, "ballast-admissions"), "admissions",
               Props.empty());
-      ServiceEntity.init(system, settings.entities(), new Policies(), clock, new CloudActuators(), admissions);
+      PrometheusRegistry registry = MetricsRoutes.registryWithJvmMetrics();
+      NodeMetrics metrics = new NodeMetrics(registry);
+      ServiceEntity.init(system, settings.entities(), new Policies(), clock, new CloudActuators(), admissions,
+          metrics);
       for (SheddingSettings.HaproxyMetrics source : settings.entities().shedding().haproxyMetrics()) {
         // One reader per HAProxy in the cluster, wherever it runs: two would record the same requests twice.
         ClusterSingleton.get(system).init(SingletonActor.of(HaproxyMetricsSource.create(source,
@@ -231,7 +236,7 @@ public final class Node {
       ClusterSingleton.get(system).init(SingletonActor.of(ServiceKeeper.create(history,
           config.getDuration("ballast.observation.keep-running-every")), "service-keeper"));
       var routes = new ApiRoutes().wrap(
-          new IngestRoute(system, settings.ingest(), health, clock, guard).route(),
+          new IngestRoute(system, settings.ingest(), health, clock, guard, metrics).route(),
           new ServiceRoutes(system, history, health, settings.ingest().writeTimeout(), settings.ingest().retryAfter(),
               settings.entities()::actuationFor, guard).route(),
           new AdmissionRoutes(system, history, admissions, settings.entities().priorityClasses(),
@@ -242,7 +247,7 @@ public final class Node {
           new HistoryRoutes(system, history, health, settings.ingest().retryAfter(), guard).route(),
           new WhatIfRoutes(system, history, health, settings.ingest().retryAfter(), guard,
               settings.entities().priorityClasses(), config.getConfig("ballast.policy.kinds")).route(),
-          new MetricsRoutes(MetricsRoutes.registryWithJvmMetrics(), guard).route(),
+          new MetricsRoutes(registry, guard).route(),
           OpenApi.route(),
           new UiRoutes().route());
       if (config.getBoolean("ballast.management.enabled")) {

@@ -6,6 +6,7 @@ import io.ballast.controller.http.ApiError;
 import io.ballast.controller.http.Json;
 import io.ballast.controller.http.Endpoint;
 import io.ballast.controller.http.Guard;
+import io.ballast.controller.metrics.NodeMetrics;
 import io.ballast.controller.service.ServiceEntity;
 import io.ballast.persistence.journal.JournalHealth;
 import io.ballast.persistence.event.Sample;
@@ -47,9 +48,12 @@ public final class IngestRoute extends AllDirectives {
   private final JournalHealth health;
   private final Clock clock;
   private final Guard guard;
+  private final NodeMetrics metrics;
 
-  public IngestRoute(ActorSystem<?> system, IngestSettings settings, JournalHealth health, Clock clock, Guard guard) {
+  public IngestRoute(ActorSystem<?> system, IngestSettings settings, JournalHealth health, Clock clock, Guard guard,
+      NodeMetrics metrics) {
     this.guard = guard;
+    this.metrics = metrics;
     this.health = health;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
@@ -64,6 +68,19 @@ public final class IngestRoute extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> ingest(HttpEntity entity) {
+    long arrived = System.nanoTime();
+    return receive(entity, arrived).thenApply(response -> {
+      int status = response.status().intValue();
+      if (status >= 500 || status == 429) {
+        metrics.batchUnavailable();
+      } else if (status >= 400) {
+        metrics.batchRejected();
+      }
+      return response;
+    });
+  }
+
+  private CompletionStage<HttpResponse> receive(HttpEntity entity, long arrived) {
     if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
       return done(Json.error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, new ApiError("unsupported_media_type", null,
           "send the batch as application/json, not " + entity.getContentType())));
@@ -79,11 +96,11 @@ public final class IngestRoute extends AllDirectives {
     }
     return entity.withSizeLimit(settings.maxBatchBytes())
         .toStrict(settings.writeTimeout().toMillis(), system)
-        .thenCompose(strict -> record(strict.getData().toArray()))
+        .thenCompose(strict -> record(strict.getData().toArray(), arrived))
         .exceptionally(this::failure);
   }
 
-  private CompletionStage<HttpResponse> record(byte[] body) {
+  private CompletionStage<HttpResponse> record(byte[] body, long arrived) {
     List<IngestSample> samples;
     try {
       samples = reader.read(body, clock.instant());
@@ -108,6 +125,7 @@ public final class IngestRoute extends AllDirectives {
         duplicates += recorded.duplicates();
         late += recorded.late();
       }
+      metrics.batchAccepted(accepted, duplicates, late, java.time.Duration.ofNanos(System.nanoTime() - arrived));
       return Json.ok(new Accepted(accepted, duplicates, late));
     });
   }

@@ -7,6 +7,7 @@ import io.ballast.controller.policy.Policy;
 import io.ballast.controller.shedding.AdmissionSnapshot;
 import io.ballast.controller.shedding.SheddingSettings;
 import io.ballast.controller.shedding.ShedEnforcementDriver;
+import io.ballast.controller.metrics.NodeMetrics;
 import io.ballast.controller.policy.Overrides;
 import io.ballast.persistence.event.CapacityChecked;
 import io.ballast.persistence.event.OverrideCancelled;
@@ -120,11 +121,11 @@ public final class ServiceEntity
   public record Recorded(int accepted, int duplicates, int late) implements CborSerializable {}
 
   public static void init(ActorSystem<?> system, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
-      Actuators actuators, ActorRef<Topic.Command<AdmissionSnapshot>> admissions) {
+      Actuators actuators, ActorRef<Topic.Command<AdmissionSnapshot>> admissions, NodeMetrics metrics) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(Entity.of(ENTITY_KEY, ctx ->
             create(ctx.getEntityId(), settings, policy, clock, ctx.getShard(), actuators, admissions,
-                () -> sharding.entityRefFor(ENTITY_KEY, ctx.getEntityId()).tell(Wake.INSTANCE)))
+                () -> sharding.entityRefFor(ENTITY_KEY, ctx.getEntityId()).tell(Wake.INSTANCE), metrics))
         .withStopMessage(HandOff.INSTANCE));
   }
 
@@ -144,20 +145,22 @@ public final class ServiceEntity
       String serviceId, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard, Actuators actuators,
       ActorRef<Topic.Command<AdmissionSnapshot>> admissions) {
-    return create(serviceId, settings, policy, clock, shard, actuators, admissions, () -> {});
+    return create(serviceId, settings, policy, clock, shard, actuators, admissions, () -> {},
+        NodeMetrics.unscraped());
   }
 
   /**
    * @param wakeAtNewHome run once a handed-off entity has stopped: starts the service wherever its shard went
+   * @param metrics where what the entity records is counted, for the node's {@code /metrics}
    */
   static Behavior<Command> create(
       String serviceId, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard, Actuators actuators,
-      ActorRef<Topic.Command<AdmissionSnapshot>> admissions, Runnable wakeAtNewHome) {
+      ActorRef<Topic.Command<AdmissionSnapshot>> admissions, Runnable wakeAtNewHome, NodeMetrics metrics) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
       return new ServiceEntity(serviceId, settings, policy, clock, shard, actuators, admissions, wakeAtNewHome,
-          ctx);
+          metrics, ctx);
     }));
   }
 
@@ -173,6 +176,7 @@ public final class ServiceEntity
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final ActorContext<Command> context;
   private final Runnable wakeAtNewHome;
+  private final NodeMetrics metrics;
   /** This node's remoting address as host:port, for {@link Hosted}. */
   private final String node;
   private final ActuationSettings actuation;
@@ -192,8 +196,10 @@ public final class ServiceEntity
   private ServiceEntity(
       String serviceId, EntitySettings settings, Policy<PolicySettings> policy, Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard, Actuators actuators,
-      ActorRef<Topic.Command<AdmissionSnapshot>> admissions, Runnable wakeAtNewHome, ActorContext<Command> context) {
+      ActorRef<Topic.Command<AdmissionSnapshot>> admissions, Runnable wakeAtNewHome, NodeMetrics metrics,
+      ActorContext<Command> context) {
     super(persistenceId(serviceId));
+    this.metrics = metrics;
     this.wakeAtNewHome = wakeAtNewHome;
     this.admissions = admissions;
     this.haproxy = settings.shedding().haproxy().get(serviceId);
@@ -227,7 +233,9 @@ public final class ServiceEntity
         .onCommand(HandOff.class, (state, cmd) -> onHandOff(state))
         .onCommand(GetAdmission.class, this::onGetAdmission)
         .onCommand(ApplyConfiguredPolicy.class, (state, cmd) -> onApplyConfiguredPolicy(state))
-        .onCommand(RecordActuation.class, (state, cmd) -> Effect().persist(cmd.event()).thenNoReply())
+        .onCommand(RecordActuation.class, (state, cmd) -> Effect().persist(cmd.event())
+            .thenRun(after -> metrics.recorded(serviceId, List.of(cmd.event()), after, clock.instant()))
+            .thenNoReply())
         .onCommand(Wake.class, (state, cmd) -> Effect().noReply())
         .onCommand(SetOverride.class, this::onSetOverride)
         .onCommand(CancelOverride.class, this::onCancelOverride)
@@ -252,8 +260,12 @@ public final class ServiceEntity
           // the enforcement point the admission in force.
           carry(state);
           admit(state);
+          metrics.hosting(serviceId, state);
         })
-        .onSignal(PostStop.instance(), state -> failPending())
+        .onSignal(PostStop.instance(), state -> {
+          failPending();
+          metrics.stoppedHosting(serviceId);
+        })
         .build();
   }
 
@@ -312,10 +324,13 @@ public final class ServiceEntity
       events.add(0, new PolicySet(now, configuredPolicy, null, PolicySet.FROM_CONFIG));
     }
     writing = group;
+    long started = System.nanoTime();
     return Effect().persist(events)
         .thenRun(after -> {
           writing = List.of();
           acknowledge(group, plan.outcomes());
+          metrics.journalWrite(java.time.Duration.ofNanos(System.nanoTime() - started));
+          metrics.recorded(serviceId, events, after, clock.instant());
         });
   }
 
@@ -347,6 +362,7 @@ public final class ServiceEntity
     boolean expired = events.stream().anyMatch(e -> e instanceof OverrideExpired);
     return Effect().persist(events)
         .thenRun(after -> {
+          metrics.recorded(serviceId, events, after, clock.instant());
           if (decided || expired) {
             carry(after);
           }
@@ -394,6 +410,7 @@ public final class ServiceEntity
     }
     return Effect().persist(new OverrideSet(clock.instant(), cmd.override()))
         .thenRun(this::carry)
+        .thenRun(after -> metrics.hosting(serviceId, after))
         .thenReply(cmd.replyTo(), after -> StatusReply.success(cmd.override()));
   }
 
@@ -405,6 +422,7 @@ public final class ServiceEntity
     }
     return Effect().persist(new OverrideCancelled(clock.instant(), cmd.id(), cmd.cancelledBy(), cmd.reason()))
         .thenRun(this::carry)
+        .thenRun(after -> metrics.hosting(serviceId, after))
         .thenReply(cmd.replyTo(), after -> StatusReply.success(override.get()));
   }
 

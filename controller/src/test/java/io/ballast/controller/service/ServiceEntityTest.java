@@ -10,6 +10,7 @@ import io.ballast.persistence.event.InstanceCounts;
 import io.ballast.persistence.event.MetricsObserved;
 import io.ballast.persistence.event.PolicySet;
 import io.ballast.controller.TestPolicies;
+import io.ballast.controller.metrics.NodeMetrics;
 import io.ballast.controller.policy.Policies;
 import io.ballast.persistence.policy.PolicySettings;
 import io.ballast.persistence.event.Sample;
@@ -218,7 +219,7 @@ class ServiceEntityTest {
   void aHandedOffServiceWritesWhatItBufferedThenStopsAndWakesAtItsNewHome() throws Exception {
     CountDownLatch woken = new CountDownLatch(1);
     ActorRef<ServiceEntity.Command> entity = testKit.spawn(ServiceEntity.create("handed-off", SETTINGS,
-        new Policies(), clock, shard.ref(), (service, target) -> null, null, woken::countDown));
+        new Policies(), clock, shard.ref(), (service, target) -> null, null, woken::countDown, NodeMetrics.unscraped()));
     TestProbe<StatusReply<ServiceEntity.Recorded>> acks = testKit.createTestProbe();
 
     entity.tell(new ServiceEntity.RecordSamples(List.of(sample(1, 700)), acks.ref()));
