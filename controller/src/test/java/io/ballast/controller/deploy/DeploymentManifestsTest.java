@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * agree with what a node actually reads (its environment variables, ports and probes) and what the Kubernetes
  * actuator actually calls.
  */
-class DeploymentManifestsTest {
+public class DeploymentManifestsTest {
 
   /**
    * What {@link io.ballast.controller.actuation.KubernetesScaleActuator} calls, as group/resource:verb: a read is
@@ -386,7 +386,7 @@ class DeploymentManifestsTest {
     return known;
   }
 
-  static Path repositoryRoot() {
+  public static Path repositoryRoot() {
     String configured = System.getProperty("ballast.root");
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured).toAbsolutePath().normalize();

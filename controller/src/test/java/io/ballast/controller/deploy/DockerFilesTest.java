@@ -42,11 +42,35 @@ class DockerFilesTest {
   }
 
   @Test
-  void theStackHasCassandraThreeControllersAndPrometheus() {
+  void theStackHasCassandraThreeControllersPrometheusAndGrafanaOnRequest() {
     List<String> names = new ArrayList<>();
     services.fieldNames().forEachRemaining(names::add);
     assertThat(names).containsExactlyInAnyOrder("cassandra", "controller-1", "controller-2", "controller-3",
-        "prometheus");
+        "prometheus", "grafana");
+    // Grafana's image comes from a registry: it starts only with --profile grafana, never in the local stack.
+    assertThat(services.get("grafana").get("profiles")).extracting(JsonNode::asText).containsExactly("grafana");
+  }
+
+  @Test
+  void grafanaIsProvisionedWithTheStacksPrometheusAndTheBallastDashboard() throws IOException {
+    List<String> mounts = new ArrayList<>();
+    services.get("grafana").get("volumes").forEach(v -> mounts.add(v.asText()));
+    assertThat(mounts).contains("./grafana/provisioning:/etc/grafana/provisioning:ro",
+        "./grafana/dashboards:/var/lib/grafana/dashboards:ro");
+    JsonNode source = YAML.readTree(root.resolve("docker/grafana/provisioning/datasources/prometheus.yml").toFile())
+        .get("datasources").get(0);
+    assertThat(source.get("type").asText()).isEqualTo("prometheus");
+    assertThat(source.get("url").asText()).isEqualTo("http://prometheus:9090");
+    JsonNode provider = YAML.readTree(root.resolve("docker/grafana/provisioning/dashboards/ballast.yml").toFile())
+        .get("providers").get(0);
+    assertThat(provider.at("/options/path").asText()).isEqualTo("/var/lib/grafana/dashboards");
+    JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(root.resolve("docker/grafana/dashboards/ballast.json").toFile());
+    assertThat(dashboard.get("uid").asText()).isEqualTo("ballast-overview");
+    assertThat(dashboard.get("panels")).isNotEmpty().allSatisfy(panel -> {
+      assertThat(panel.get("targets")).as(panel.get("title").asText()).isNotEmpty();
+      panel.get("targets").forEach(t -> assertThat(t.get("expr").asText()).isNotBlank());
+    });
   }
 
   @Test

@@ -3,9 +3,14 @@ package io.ballast.controller.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ballast.controller.TestNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ballast.controller.deploy.DeploymentManifestsTest;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * The node's own metrics on {@code GET /metrics} after real traffic: a service fed a surge that scales out and sheds,
  * whose decisions go to a webhook that does not answer.
  */
-class NodeMetricsTest {
+public class NodeMetricsTest {
 
   private static TestNode node;
 
@@ -91,5 +96,33 @@ class NodeMetricsTest {
     assertThat(value(text, "ballast_service_instances{service=\"shop\",state=\"ready\"}")).isEqualTo(4);
     assertThat(value(text, "ballast_service_shed_fraction{priority=\"sheddable\",service=\"shop\"}")).isPositive();
     assertThat(text).contains("# HELP ballast_service_shed_fraction ");
+  }
+
+  /** The metric names the Grafana dashboard's queries use. */
+  public static Set<String> dashboardMetrics() throws Exception {
+    JsonNode dashboard = new ObjectMapper().readTree(
+        DeploymentManifestsTest.repositoryRoot().resolve("docker/grafana/dashboards/ballast.json").toFile());
+    Set<String> names = new TreeSet<>();
+    Matcher m = Pattern.compile("\\b((?:ballast|jvm|process)_[a-z_]+)\\b").matcher("");
+    for (JsonNode panel : dashboard.get("panels")) {
+      for (JsonNode target : panel.get("targets")) {
+        m.reset(target.get("expr").asText());
+        while (m.find()) {
+          names.add(m.group(1));
+        }
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void everyMetricTheGrafanaDashboardQueriesIsExposed() throws Exception {
+    String text = scrape();
+    Set<String> names = dashboardMetrics();
+
+    assertThat(names).hasSizeGreaterThan(10);
+    for (String name : names) {
+      assertThat(text).as(name).containsPattern("(?m)^" + Pattern.quote(name) + "[{ ]");
+    }
   }
 }
