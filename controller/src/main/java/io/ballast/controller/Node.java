@@ -19,6 +19,7 @@ import io.ballast.controller.service.ServiceKeeper;
 import io.ballast.controller.http.HistoryRoutes;
 import io.ballast.controller.http.UiRoutes;
 import io.ballast.controller.metrics.NodeMetrics;
+import io.ballast.controller.remotewrite.RemoteWriteRoute;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ballast.controller.http.WhatIfRoutes;
 import io.ballast.controller.http.MetricsRoutes;
@@ -237,6 +238,8 @@ public final class Node {
           config.getDuration("ballast.observation.keep-running-every")), "service-keeper"));
       var routes = new ApiRoutes().wrap(
           new IngestRoute(system, settings.ingest(), health, clock, guard, metrics).route(),
+          new RemoteWriteRoute(system, settings.remoteWrite(), settings.ingest(), settings.entities().priorityClasses(),
+              health, clock, guard, metrics).route(),
           new ServiceRoutes(system, history, health, settings.ingest().writeTimeout(), settings.ingest().retryAfter(),
               settings.entities()::actuationFor, guard).route(),
           new AdmissionRoutes(system, history, admissions, settings.entities().priorityClasses(),

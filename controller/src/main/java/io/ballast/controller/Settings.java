@@ -3,6 +3,7 @@ package io.ballast.controller;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.ballast.controller.ingest.IngestSettings;
+import io.ballast.controller.remotewrite.RemoteWriteSettings;
 import io.ballast.controller.service.EntitySettings;
 import io.ballast.controller.shedding.SheddingSettings;
 import java.util.HashSet;
@@ -13,7 +14,8 @@ import java.util.regex.Pattern;
  * The node's configuration as typed, validated records, read once at start. A bad value stops the node
  * with a message that names the setting.
  */
-public record Settings(String httpHost, int httpPort, IngestSettings ingest, EntitySettings entities) {
+public record Settings(String httpHost, int httpPort, IngestSettings ingest, EntitySettings entities,
+    RemoteWriteSettings remoteWrite) {
 
   /** Service ids: 1 to 63 characters of lowercase letters, digits, '.', '_' and '-', starting alphanumeric. */
   public static final Pattern SERVICE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -60,7 +62,8 @@ public record Settings(String httpHost, int httpPort, IngestSettings ingest, Ent
         actuation.defaults(),
         actuation.services(),
         shedding);
-    return new Settings(http.getString("host"), port, ingestSettings, entities);
+    return new Settings(http.getString("host"), port, ingestSettings, entities,
+        RemoteWriteSettings.from(config, priorityClasses(config)));
   }
 
   private static List<String> priorityClasses(Config config) {

@@ -17,6 +17,7 @@ public record Endpoint(String method, String path, Role role, boolean open) {
   }
 
   public static final Endpoint INGEST = new Endpoint("POST", "/v1/metrics", Role.INGEST);
+  public static final Endpoint REMOTE_WRITE = new Endpoint("POST", "/api/v1/write", Role.INGEST);
   public static final Endpoint SERVICES = new Endpoint("GET", "/v1/services", Role.VIEWER);
   public static final Endpoint SERVICE = new Endpoint("GET", "/v1/services/{id}", Role.VIEWER);
   public static final Endpoint EVENTS = new Endpoint("GET", "/v1/services/{id}/events", Role.VIEWER);
@@ -37,6 +38,6 @@ public record Endpoint(String method, String path, Role role, boolean open) {
   public static final Endpoint WHOAMI = new Endpoint("GET", "/v1/whoami", null);
   public static final Endpoint OPENAPI = new Endpoint("GET", "/v1/openapi.json", null, true);
 
-  public static final List<Endpoint> ALL = List.of(INGEST, SERVICES, SERVICE, EVENTS, ADMISSION, ADMISSION_STREAM,
+  public static final List<Endpoint> ALL = List.of(INGEST, REMOTE_WRITE, SERVICES, SERVICE, EVENTS, ADMISSION, ADMISSION_STREAM,
       ALL_ADMISSION_STREAM, OVERRIDES, SET_OVERRIDE, CANCEL_OVERRIDE, POLICY, SET_POLICY, HISTORY, REPLAY, WHAT_IF, METRICS, WHOAMI, OPENAPI);
 }

@@ -37,10 +37,11 @@ public final class UiRoutes extends AllDirectives {
       RawHeader.create("Cache-Control", "no-cache"));
 
   public Route route() {
-    return get(() -> concat(
-        pathSingleSlash(() -> redirect(Uri.create("/ui/"), StatusCodes.FOUND)),
-        path("ui", () -> redirect(Uri.create("/ui/"), StatusCodes.PERMANENT_REDIRECT)),
-        pathPrefix("ui", () -> respondWithHeaders(HEADERS, () -> concat(
+    // Paths first, methods inside: a GET that passes would cancel another route's "method not allowed".
+    return concat(
+        pathSingleSlash(() -> get(() -> redirect(Uri.create("/ui/"), StatusCodes.FOUND))),
+        path("ui", () -> get(() -> redirect(Uri.create("/ui/"), StatusCodes.PERMANENT_REDIRECT))),
+        pathPrefix("ui", () -> get(() -> respondWithHeaders(HEADERS, () -> concat(
             pathSingleSlash(() -> getFromResource("ui/index.html", ContentTypes.TEXT_HTML_UTF8)),
             path("app.js", () -> getFromResource("ui/app.js", JS)),
             path("app.css", () -> getFromResource("ui/app.css", CSS)),

@@ -42,7 +42,7 @@ public final class IngestRoute extends AllDirectives {
   public record Accepted(int accepted, int duplicates, int late) {}
 
   private final ActorSystem<?> system;
-  private final ClusterSharding sharding;
+  private final SampleWriter writer;
   private final IngestSettings settings;
   private final BatchReader reader;
   private final JournalHealth health;
@@ -56,7 +56,7 @@ public final class IngestRoute extends AllDirectives {
     this.metrics = metrics;
     this.health = health;
     this.system = system;
-    this.sharding = ClusterSharding.get(system);
+    this.writer = new SampleWriter(system, settings.writeTimeout());
     this.settings = settings;
     this.reader = new BatchReader(settings);
     this.clock = clock;
@@ -108,25 +108,10 @@ public final class IngestRoute extends AllDirectives {
       return done(Json.error(rejected.tooLarge() ? StatusCodes.PAYLOAD_TOO_LARGE : StatusCodes.BAD_REQUEST,
           rejected.body()));
     }
-    Map<String, List<Sample>> byService = new LinkedHashMap<>();
-    for (IngestSample s : samples) {
-      byService.computeIfAbsent(s.service(), id -> new ArrayList<>()).add(s.sample());
-    }
-    List<CompletableFuture<ServiceEntity.Recorded>> writes = new ArrayList<>(byService.size());
-    byService.forEach((service, serviceSamples) -> writes.add(sharding.entityRefFor(ServiceEntity.ENTITY_KEY, service)
-        .<ServiceEntity.Recorded>askWithStatus(
-            replyTo -> new ServiceEntity.RecordSamples(serviceSamples, replyTo), settings.writeTimeout())
-        .toCompletableFuture()));
-    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(all -> {
-      int accepted = 0, duplicates = 0, late = 0;
-      for (var write : writes) {
-        var recorded = write.join();
-        accepted += recorded.accepted();
-        duplicates += recorded.duplicates();
-        late += recorded.late();
-      }
-      metrics.batchAccepted(accepted, duplicates, late, java.time.Duration.ofNanos(System.nanoTime() - arrived));
-      return Json.ok(new Accepted(accepted, duplicates, late));
+    return writer.write(samples).thenApply(w -> {
+      metrics.batchAccepted(w.accepted(), w.duplicates(), w.late(),
+          java.time.Duration.ofNanos(System.nanoTime() - arrived));
+      return Json.ok(new Accepted(w.accepted(), w.duplicates(), w.late()));
     });
   }
 

@@ -40,6 +40,8 @@ public final class NodeMetrics {
   private static final List<String> STATES = List.of("ready", "warming", "booting", "draining");
 
   private final Counter ingestBatches;
+  private final Counter remoteWriteRequests;
+  private final Counter remoteWriteSeries;
   private final Counter ingestSamples;
   private final Histogram batchSamples;
   private final Histogram ackSeconds;
@@ -57,6 +59,14 @@ public final class NodeMetrics {
     ingestBatches = Counter.builder().name("ballast_ingest_batches_total")
         .help("Metric batches received (POST /v1/metrics), by outcome: accepted (durable, 200), rejected (400, 413, "
             + "415), unavailable (503: the journal did not confirm in time)")
+        .labelNames("outcome").register(registry);
+    remoteWriteRequests = Counter.builder().name("ballast_remote_write_requests_total")
+        .help("Prometheus remote_write requests (POST /api/v1/write), by HTTP status: 204 durable, 400 malformed "
+            + "(not retried), 415 wrong type or encoding, 503 not confirmed (retried)")
+        .labelNames("status").register(registry);
+    remoteWriteSeries = Counter.builder().name("ballast_remote_write_series_total")
+        .help("Series in remote_write requests, by outcome: mapped (a rule took it), unmatched (no rule: ignored), "
+            + "invalid (a rule matched, but its service or priority label is missing or not valid: ignored)")
         .labelNames("outcome").register(registry);
     ingestSamples = Counter.builder().name("ballast_ingest_samples_total")
         .help("Samples in accepted batches, by outcome: accepted, duplicate (already recorded), late (window closed)")
@@ -105,6 +115,16 @@ public final class NodeMetrics {
     ingestSamples.labelValues("late").inc(late);
     batchSamples.observe(accepted + duplicates + late);
     ackSeconds.observe(seconds(sinceArrival));
+  }
+
+  public void remoteWriteRequest(int status) {
+    remoteWriteRequests.labelValues(Integer.toString(status)).inc();
+  }
+
+  public void remoteWriteSeries(int mapped, int unmatched, int invalid) {
+    remoteWriteSeries.labelValues("mapped").inc(mapped);
+    remoteWriteSeries.labelValues("unmatched").inc(unmatched);
+    remoteWriteSeries.labelValues("invalid").inc(invalid);
   }
 
   public void batchRejected() {

@@ -92,8 +92,8 @@ public record OpenWindow(Instant start, Instant end, List<SeriesTotals> series) 
   }
 
   private static ClassLoad classLoad(String priority, List<SeriesTotals> series) {
-    double offered = 0, shed = 0, errors = 0, p50 = 0, p99 = 0;
-    long p50Weight = 0, p99Weight = 0;
+    double offered = 0, shed = 0, errors = 0, p50 = 0, p99 = 0, u50 = 0, u99 = 0;
+    long p50Weight = 0, p99Weight = 0, u50Seconds = 0, u99Seconds = 0;
     for (SeriesTotals t : series) {
       offered += t.offeredRps();
       shed += t.shedRps();
@@ -102,14 +102,28 @@ public record OpenWindow(Instant start, Instant end, List<SeriesTotals> series) 
       p50Weight += t.latencyP50Weight();
       p99 += t.latencyP99WeightedSum();
       p99Weight += t.latencyP99Weight();
+      u50 += t.unweightedLatencyP50Sum();
+      u50Seconds += t.unweightedLatencyP50Seconds();
+      u99 += t.unweightedLatencyP99Sum();
+      u99Seconds += t.unweightedLatencyP99Seconds();
     }
+    // Latencies reported apart from any request count are averaged over time, and only stand in for the class's
+    // latency where no source reported one with its requests.
     return new ClassLoad(
         priority,
         offered,
         shed,
         errors,
-        p50Weight > 0 ? p50 / p50Weight : null,
-        p99Weight > 0 ? p99 / p99Weight : null);
+        mean(p50, p50Weight, u50, u50Seconds),
+        mean(p99, p99Weight, u99, u99Seconds));
+  }
+
+  /** The request-weighted mean, else the time-weighted one, else nothing. */
+  private static Double mean(double weightedSum, long weight, double timeSum, long seconds) {
+    if (weight > 0) {
+      return weightedSum / weight;
+    }
+    return seconds > 0 ? Double.valueOf(timeSum / seconds) : null;
   }
 
   private static int rank(List<String> order, String priority) {

@@ -13,6 +13,9 @@ import java.util.List;
  * that reports every second both count at their true rate, and a missed report does not read as a dip.
  *
  * @param seen the sample instants already counted, so a retried batch is recorded once
+ * @param unweightedLatencyP99Seconds (and P50) seconds of samples that reported a latency but no served requests to weight it
+ *     by (a latency gauge sent apart from the request counts, as Prometheus remote_write can); their latencies are
+ *     averaged over time, and used only where no request-weighted latency is known
  */
 public record SeriesTotals(
     String source,
@@ -31,7 +34,11 @@ public record SeriesTotals(
     long cpuCoverage,
     InstanceCounts instances,
     Instant instancesAt,
-    List<Instant> seen)
+    List<Instant> seen,
+    long unweightedLatencyP99Seconds,
+    double unweightedLatencyP50Sum,
+    double unweightedLatencyP99Sum,
+    long unweightedLatencyP50Seconds)
     implements CborSerializable {
 
   public SeriesTotals {
@@ -39,7 +46,7 @@ public record SeriesTotals(
   }
 
   static SeriesTotals empty(String source, String priority) {
-    return new SeriesTotals(source, priority, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, List.of());
+    return new SeriesTotals(source, priority, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, List.of(), 0, 0, 0, 0);
   }
 
   boolean hasSeen(Instant at) {
@@ -51,6 +58,8 @@ public record SeriesTotals(
     long secs = seconds, req = requests, shd = shed, err = errors, p50W = latencyP50Weight, p99W = latencyP99Weight;
     double p50 = latencyP50WeightedSum, p99 = latencyP99WeightedSum, concS = concurrencySeconds, cpuS = cpuSeconds;
     long concC = concurrencyCoverage, cpuC = cpuCoverage;
+    long u99S = unweightedLatencyP99Seconds, u50S = unweightedLatencyP50Seconds;
+    double u50 = unweightedLatencyP50Sum, u99 = unweightedLatencyP99Sum;
     InstanceCounts inst = instances;
     Instant instAt = instancesAt;
     List<Instant> seenNow = new ArrayList<>(seen);
@@ -70,6 +79,14 @@ public record SeriesTotals(
         p99 += s.latencyP99Ms() * served;
         p99W += served;
       }
+      if (served == 0 && s.latencyP50Ms() != null) {
+        u50 += s.latencyP50Ms() * s.periodSeconds();
+        u50S += s.periodSeconds();
+      }
+      if (served == 0 && s.latencyP99Ms() != null) {
+        u99 += s.latencyP99Ms() * s.periodSeconds();
+        u99S += s.periodSeconds();
+      }
       if (s.concurrency() != null) {
         concS += s.concurrency() * s.periodSeconds();
         concC += s.periodSeconds();
@@ -85,7 +102,8 @@ public record SeriesTotals(
       seenNow.add(s.at());
     }
     return new SeriesTotals(
-        source, priority, secs, req, shd, err, p50W, p50, p99W, p99, concS, concC, cpuS, cpuC, inst, instAt, seenNow);
+        source, priority, secs, req, shd, err, p50W, p50, p99W, p99, concS, concC, cpuS, cpuC, inst, instAt, seenNow,
+        u99S, u50, u99, u50S);
   }
 
   double offeredRps() {
