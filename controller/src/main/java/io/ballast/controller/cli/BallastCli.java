@@ -3,6 +3,7 @@ package io.ballast.controller.cli;
 import io.ballast.controller.Node;
 import io.ballast.controller.cli.admin.HistoryCommand;
 import io.ballast.controller.cli.admin.ReplayCommand;
+import io.ballast.controller.demo.DemoCommand;
 import io.ballast.controller.cli.admin.WhatIfCommand;
 import io.ballast.controller.cli.admin.OverridesCommand;
 import io.ballast.controller.cli.admin.PolicyCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "ballast 0.1.0",
     description = "Event-sourced autoscaling and load-shedding controller.",
-    subcommands = {BallastCli.Run.class, SimulateCommand.class, CassandraSchemaCommand.class,
+    subcommands = {BallastCli.Run.class, DemoCommand.class, SimulateCommand.class, CassandraSchemaCommand.class,
         ServicesCommand.class, ServiceCommand.class, OverridesCommand.class, PolicyCommand.class,
         HistoryCommand.class, ReplayCommand.class, WhatIfCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
 public final class BallastCli {

@@ -14,7 +14,7 @@ import java.util.List;
  * ones are taken away youngest first, booting ones (which serve nothing yet) cancelled outright before any
  * other is drained.
  */
-final class InstancePool {
+public final class InstancePool {
 
   /** A warming instance starts at this fraction of μ. */
   static final double WARMING_START = 0.3;
@@ -50,7 +50,7 @@ final class InstancePool {
   private long billingTopUpSeconds;
 
   /** {@code initial} instances, ready at second 0. */
-  InstancePool(SimulationConfig config, int initial) {
+  public InstancePool(SimulationConfig config, int initial) {
     this.boot = config.bootSeconds();
     this.warmup = config.warmupSeconds();
     this.drain = config.drainSeconds();
@@ -62,7 +62,7 @@ final class InstancePool {
   }
 
   /** Moves to second {@code t}: removes instances whose draining is over and counts the rest by state. */
-  void advance(int t) {
+  public void advance(int t) {
     step = t;
     ready = warming = booting = draining = 0;
     supply = 0;
@@ -94,7 +94,7 @@ final class InstancePool {
    * Sets the provisioned count (booting, warming and ready) to {@code desired}, decided at the end of the
    * current second: new instances boot from the next one, surplus ones are cancelled (booting) or drained.
    */
-  void resize(int desired) {
+  public void resize(int desired) {
     int next = step + 1;
     int surplus = provisioned() - desired;
     for (int i = 0; i < -surplus; i++) {
@@ -142,7 +142,7 @@ final class InstancePool {
   }
 
   /** s_t: ready instances plus warming ones weighted by their capacity fraction. */
-  double supply() {
+  public double supply() {
     return supply;
   }
 
@@ -163,12 +163,12 @@ final class InstancePool {
   }
 
   /** Instances that serve now or will without a new decision: booting, warming and ready. */
-  int provisioned() {
+  public int provisioned() {
     return ready + warming + booting;
   }
 
   /** Instances billed this second: all of them, draining ones included. */
-  int billed() {
+  public int billed() {
     return members.size();
   }
 
@@ -177,7 +177,7 @@ final class InstancePool {
     return billingTopUpSeconds;
   }
 
-  InstanceCounts counts() {
+  public InstanceCounts counts() {
     return new InstanceCounts(ready, warming, booting, draining);
   }
 
