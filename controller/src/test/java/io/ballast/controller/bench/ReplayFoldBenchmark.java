@@ -35,7 +35,7 @@ public final class ReplayFoldBenchmark {
     int windows = args.length > 0 ? Integer.parseInt(args[0]) : 86_400;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Policies policies = new Policies();
-    List<ServiceEvent> history = record(windows, policies, BallastPolicy.defaults());
+    List<ServiceEvent> history = record(T0, windows, policies, BallastPolicy.defaults());
     System.out.printf(Locale.ROOT, "history: %d windows, %d events%n", windows, history.size());
     for (int round = 1; round <= rounds; round++) {
       long t0 = System.nanoTime();
@@ -61,14 +61,17 @@ public final class ReplayFoldBenchmark {
     }
   }
 
-  /** A day: a smooth daily curve between 300 and 3,000 requests per second, and a fourfold surge for an hour. */
-  private static List<ServiceEvent> record(int windows, Policies policies, PolicySettings policy) {
+  /**
+   * A day from {@code start} at 1-second windows, as the entity records it: a smooth daily curve between 300 and
+   * 3,000 requests per second, and a fourfold surge for an hour.
+   */
+  static List<ServiceEvent> record(Instant start, int windows, Policies policies, PolicySettings policy) {
     List<ServiceEvent> events = new ArrayList<>(windows * 3);
-    PolicySet set = new PolicySet(T0, policy, null, PolicySet.FROM_CONFIG, null);
+    PolicySet set = new PolicySet(start, policy, null, PolicySet.FROM_CONFIG, null);
     events.add(set);
     ServiceState state = ServiceState.initial().apply(set);
     for (int i = 0; i < windows; i++) {
-      MetricsObserved window = window(i, load(i), state.desiredInstances());
+      MetricsObserved window = window(start, i, load(i), state.desiredInstances());
       for (ServiceEvent e : Evaluation.of(state, window, policies)) {
         events.add(e);
         state = state.apply(e);
@@ -95,8 +98,8 @@ public final class ReplayFoldBenchmark {
     return second >= 50_400 && second < 54_000 ? day * 4 : day;
   }
 
-  private static MetricsObserved window(int i, double rps, int instances) {
-    Instant start = T0.plus(Duration.ofSeconds(i));
+  private static MetricsObserved window(Instant day, int i, double rps, int instances) {
+    Instant start = day.plus(Duration.ofSeconds(i));
     return new MetricsObserved(start, start.plusSeconds(1),
         List.of(new ClassLoad("critical", rps * 0.6, 0, 0, 20.0, 90.0),
             new ClassLoad("sheddable", rps * 0.4, 0, 0, 25.0, 120.0)),
