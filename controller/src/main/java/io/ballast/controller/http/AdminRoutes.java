@@ -95,15 +95,15 @@ public final class AdminRoutes extends AllDirectives {
 
   private CompletionStage<HttpResponse> overrides(String id) {
     if (!Settings.SERVICE_ID.matcher(id).matches()) {
-      return CompletableFuture.completedFuture(notFound(id));
+      return CompletableFuture.completedFuture(Json.serviceNotFound(id));
     }
-    return state(id).thenApply(s -> s.isEmpty() ? notFound(id) : Json.ok(Map.of("service", id,
+    return state(id).thenApply(s -> s.isEmpty() ? Json.serviceNotFound(id) : Json.ok(Map.of("service", id,
         "overrides", s.overrides().stream().map(AdminRoutes::view).toList()))).exceptionally(this::unavailable);
   }
 
   private CompletionStage<HttpResponse> setOverride(String id, JsonNode body, Principal principal) {
     if (!Settings.SERVICE_ID.matcher(id).matches()) {
-      return CompletableFuture.completedFuture(notFound(id));
+      return CompletableFuture.completedFuture(Json.serviceNotFound(id));
     }
     ServiceOverride override;
     try {
@@ -120,7 +120,7 @@ public final class AdminRoutes extends AllDirectives {
   private CompletionStage<HttpResponse> cancelOverride(String id, String overrideId, Optional<String> reason,
       Principal principal) {
     if (!Settings.SERVICE_ID.matcher(id).matches()) {
-      return CompletableFuture.completedFuture(notFound(id));
+      return CompletableFuture.completedFuture(Json.serviceNotFound(id));
     }
     if (reason.isPresent() && reason.get().length() > MAX_REASON) {
       return CompletableFuture.completedFuture(Json.error(StatusCodes.BAD_REQUEST,
@@ -336,11 +336,11 @@ public final class AdminRoutes extends AllDirectives {
 
   private CompletionStage<HttpResponse> policy(String id) {
     if (!Settings.SERVICE_ID.matcher(id).matches()) {
-      return CompletableFuture.completedFuture(notFound(id));
+      return CompletableFuture.completedFuture(Json.serviceNotFound(id));
     }
     return state(id).thenApply(s -> {
       if (s.isEmpty() || s.policy() == null) {
-        return notFound(id);
+        return Json.serviceNotFound(id);
       }
       Map<String, Object> answer = new LinkedHashMap<>();
       answer.put("service", id);
@@ -352,7 +352,7 @@ public final class AdminRoutes extends AllDirectives {
 
   private CompletionStage<HttpResponse> setPolicy(String id, JsonNode body, Principal principal) {
     if (!Settings.SERVICE_ID.matcher(id).matches()) {
-      return CompletableFuture.completedFuture(notFound(id));
+      return CompletableFuture.completedFuture(Json.serviceNotFound(id));
     }
     PolicySettings settings;
     String reason;
@@ -405,7 +405,7 @@ public final class AdminRoutes extends AllDirectives {
     if (cause instanceof StatusReply.ErrorMessage refused) {
       String message = refused.getMessage();
       if (message.startsWith("no service")) {
-        return notFound(id);
+        return Json.serviceNotFound(id);
       }
       return Json.error(StatusCodes.NOT_FOUND, new ApiError("not_found", "overrideId", message));
     }
@@ -417,10 +417,6 @@ public final class AdminRoutes extends AllDirectives {
         + "read it back before retrying (" + error.getMessage() + ")", retryAfter);
   }
 
-  private static HttpResponse notFound(String id) {
-    return Json.error(StatusCodes.NOT_FOUND,
-        new ApiError("not_found", "id", "no service '" + id + "' has recorded anything"));
-  }
 
   /** A request field that is wrong: refused with a 400 naming it. */
   static final class BadField extends Exception {

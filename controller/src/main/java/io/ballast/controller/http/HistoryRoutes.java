@@ -1,11 +1,15 @@
 package io.ballast.controller.http;
 
+import static io.ballast.controller.http.QueryParameters.instant;
+import static io.ballast.controller.http.QueryParameters.known;
+
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.ballast.controller.Settings;
+import io.ballast.controller.http.QueryParameters.Invalid;
 import io.ballast.controller.policy.Policies;
 import io.ballast.controller.replay.Replay;
 import io.ballast.controller.service.ServiceEntity;
@@ -15,7 +19,6 @@ import io.ballast.persistence.journal.JournalHealth;
 import io.ballast.persistence.state.ServiceState;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +34,6 @@ import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -105,7 +107,7 @@ public final class HistoryRoutes extends AllDirectives {
     try {
       q = Query.parse(params);
     } catch (Invalid e) {
-      return CompletableFuture.completedFuture(Json.error(StatusCodes.BAD_REQUEST, e.error));
+      return CompletableFuture.completedFuture(e.response());
     }
     if (!health.status().available()) {
       return CompletableFuture.completedFuture(Json.journalUnavailable(health.status(), retryAfter));
@@ -173,18 +175,18 @@ public final class HistoryRoutes extends AllDirectives {
   private CompletionStage<HttpResponse> replay(String id, java.util.Map<String, String> params) {
     Instant at, from, to;
     try {
-      Query.known(params, Set.of("at", "from", "to"));
-      at = Query.instant(params, "at");
-      from = Query.instant(params, "from");
-      to = Query.instant(params, "to");
+      known(params, Set.of("at", "from", "to"));
+      at = instant(params, "at");
+      from = instant(params, "from");
+      to = instant(params, "to");
       if (from != null && to != null && to.isBefore(from)) {
         throw new Invalid("to", "must not be before from (" + from + "), was '" + to + "'");
       }
     } catch (Invalid e) {
-      return CompletableFuture.completedFuture(Json.error(StatusCodes.BAD_REQUEST, e.error));
+      return CompletableFuture.completedFuture(e.response());
     }
     if (!Settings.SERVICE_ID.matcher(id).matches()) {
-      return CompletableFuture.completedFuture(notFound(id));
+      return CompletableFuture.completedFuture(Json.serviceNotFound(id));
     }
     if (!health.status().available()) {
       return CompletableFuture.completedFuture(Json.journalUnavailable(health.status(), retryAfter));
@@ -195,7 +197,7 @@ public final class HistoryRoutes extends AllDirectives {
         .thenApply(done -> {
           Replay.Result r = replay.result();
           if (r.events() == 0) {
-            return notFound(id);
+            return Json.serviceNotFound(id);
           }
           return Json.ok(new ReplayAnswer(id, r.events(), r.lastSequenceNr(),
               new StateAt(at, r.stateAtSequenceNr(), r.stateAt()), new Timeline(r.timeline(), r.actuations()),
@@ -205,9 +207,6 @@ public final class HistoryRoutes extends AllDirectives {
         .exceptionally(this::unavailable);
   }
 
-  private static HttpResponse notFound(String id) {
-    return Json.error(StatusCodes.NOT_FOUND, new ApiError("not_found", "id", "no service '" + id + "' has recorded anything"));
-  }
 
   private HttpResponse unavailable(Throwable error) {
     if (!health.status().available()) {
@@ -252,18 +251,7 @@ public final class HistoryRoutes extends AllDirectives {
           types.add(t);
         }
       }
-      int limit = ServiceRoutes.DEFAULT_PAGE;
-      if (params.containsKey("limit")) {
-        String text = params.get("limit");
-        try {
-          limit = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-          limit = -1;
-        }
-        if (limit < 1 || limit > ServiceRoutes.MAX_PAGE) {
-          throw new Invalid("limit", "must be an integer within [1, " + ServiceRoutes.MAX_PAGE + "], was '" + text + "'");
-        }
-      }
+      int limit = QueryParameters.limit(params.get("limit"));
       String afterService = null;
       long afterSeq = 0;
       if (params.containsKey("after")) {
@@ -288,35 +276,6 @@ public final class HistoryRoutes extends AllDirectives {
             "pages are for format=json; ndjson and csv stream the whole range");
       }
       return new Query(from, to, services, types, limit, afterService, afterSeq, format);
-    }
-
-    static void known(java.util.Map<String, String> params, Set<String> names) throws Invalid {
-      for (String name : params.keySet()) {
-        if (!names.contains(name)) {
-          throw new Invalid(name, "is not a parameter of this endpoint; it takes " + new TreeSet<>(names));
-        }
-      }
-    }
-
-    static Instant instant(java.util.Map<String, String> params, String name) throws Invalid {
-      String text = params.get(name);
-      if (text == null) {
-        return null;
-      }
-      try {
-        return Instant.parse(text);
-      } catch (DateTimeParseException e) {
-        throw new Invalid(name, "must be an ISO-8601 timestamp such as 2026-11-25T10:00:00Z, was '" + text + "'");
-      }
-    }
-  }
-
-  private static final class Invalid extends Exception {
-    final ApiError error;
-
-    Invalid(String parameter, String detail) {
-      super(detail, null, false, false);
-      this.error = new ApiError("invalid_parameter", parameter, detail);
     }
   }
 }

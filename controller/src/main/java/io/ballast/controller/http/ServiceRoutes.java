@@ -3,6 +3,7 @@ package io.ballast.controller.http;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.ballast.controller.Settings;
+import io.ballast.controller.http.QueryParameters.Invalid;
 import io.ballast.controller.actuation.ActuationSettings;
 import io.ballast.controller.service.ServiceEntity;
 import io.ballast.persistence.journal.HistoryReader;
@@ -20,7 +21,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -89,10 +89,10 @@ public final class ServiceRoutes extends AllDirectives {
 
   private CompletionStage<HttpResponse> detail(String id) {
     if (!Settings.SERVICE_ID.matcher(id).matches()) {
-      return CompletableFuture.completedFuture(notFound(id));
+      return CompletableFuture.completedFuture(Json.serviceNotFound(id));
     }
     return hosted(id)
-        .thenApply(h -> h.state().isEmpty() ? notFound(id)
+        .thenApply(h -> h.state().isEmpty() ? Json.serviceNotFound(id)
             : Json.ok(ServiceViews.Detail.of(id, h, actuation.apply(id), health.status())))
         .exceptionally(this::unavailable);
   }
@@ -104,19 +104,19 @@ public final class ServiceRoutes extends AllDirectives {
     try {
       from = Bound.parse("from", fromParam);
       to = Bound.parse("to", toParam);
-      limit = limit(limitParam);
-    } catch (BadParameter e) {
-      return CompletableFuture.completedFuture(Json.error(StatusCodes.BAD_REQUEST, e.error));
+      limit = QueryParameters.limit(limitParam.orElse(null));
+    } catch (Invalid e) {
+      return CompletableFuture.completedFuture(e.response());
     }
     if (!Settings.SERVICE_ID.matcher(id).matches()) {
-      return CompletableFuture.completedFuture(notFound(id));
+      return CompletableFuture.completedFuture(Json.serviceNotFound(id));
     }
     if (!health.status().available()) {
       return CompletableFuture.completedFuture(Json.journalUnavailable(health.status(), retryAfter));
     }
     return state(id).thenCompose(s -> {
       if (s.isEmpty()) {
-        return CompletableFuture.completedFuture(notFound(id));
+        return CompletableFuture.completedFuture(Json.serviceNotFound(id));
       }
       long fromSeq = from.sequenceNr() != null ? Math.max(1, from.sequenceNr()) : 1;
       long toSeq = to.sequenceNr() != null ? to.sequenceNr() : Long.MAX_VALUE;
@@ -142,9 +142,6 @@ public final class ServiceRoutes extends AllDirectives {
     return sharding.entityRefFor(ServiceEntity.ENTITY_KEY, id).ask(ServiceEntity.GetHosted::new, timeout);
   }
 
-  private static HttpResponse notFound(String id) {
-    return Json.error(StatusCodes.NOT_FOUND, new ApiError("not_found", "id", "no service '" + id + "' has recorded anything"));
-  }
 
   private HttpResponse unavailable(Throwable error) {
     log.warn("read failed: {}", error.toString());
@@ -155,24 +152,9 @@ public final class ServiceRoutes extends AllDirectives {
         retryAfter);
   }
 
-  private static int limit(Optional<String> param) throws BadParameter {
-    if (param.isEmpty()) {
-      return DEFAULT_PAGE;
-    }
-    try {
-      int limit = Integer.parseInt(param.get());
-      if (limit >= 1 && limit <= MAX_PAGE) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new BadParameter("limit", "must be an integer within [1, " + MAX_PAGE + "], was '" + param.get() + "'");
-  }
-
   /** A history bound: a sequence number, or an instant compared with when events were recorded. */
   private record Bound(Long sequenceNr, Instant time) {
-    static Bound parse(String name, Optional<String> param) throws BadParameter {
+    static Bound parse(String name, Optional<String> param) throws Invalid {
       if (param.isEmpty()) {
         return new Bound(null, null);
       }
@@ -181,24 +163,15 @@ public final class ServiceRoutes extends AllDirectives {
         try {
           return new Bound(Long.parseLong(text), null);
         } catch (NumberFormatException e) {
-          throw new BadParameter(name, "sequence number '" + text + "' is too large");
+          throw new Invalid(name, "sequence number '" + text + "' is too large");
         }
       }
       try {
         return new Bound(null, Instant.parse(text));
       } catch (DateTimeParseException e) {
-        throw new BadParameter(name, "must be a sequence number (such as 120) or an ISO-8601 timestamp "
+        throw new Invalid(name, "must be a sequence number (such as 120) or an ISO-8601 timestamp "
             + "(such as 2026-11-25T10:00:00Z), was '" + text + "'");
       }
-    }
-  }
-
-  private static final class BadParameter extends Exception {
-    final ApiError error;
-
-    BadParameter(String parameter, String detail) {
-      super(detail, null, false, false);
-      this.error = new ApiError("invalid_parameter", parameter, detail);
     }
   }
 }

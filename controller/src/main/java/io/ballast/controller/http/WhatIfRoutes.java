@@ -95,7 +95,7 @@ public final class WhatIfRoutes extends AllDirectives {
       return CompletableFuture.completedFuture(Json.error(StatusCodes.BAD_REQUEST, e.error));
     }
     if (!Settings.SERVICE_ID.matcher(id).matches()) {
-      return CompletableFuture.completedFuture(notFound(id));
+      return CompletableFuture.completedFuture(Json.serviceNotFound(id));
     }
     if (!health.status().available()) {
       return CompletableFuture.completedFuture(Json.journalUnavailable(health.status(), retryAfter));
@@ -119,7 +119,7 @@ public final class WhatIfRoutes extends AllDirectives {
 
   private HttpResponse answer(String id, long events, WhatIf whatIf, Request request, PolicySettings whole) {
     if (events == 0) {
-      return notFound(id);
+      return Json.serviceNotFound(id);
     }
     PolicySettings baseline = whatIf.recordedPolicy();
     if (baseline != null && request.changes() != null) {
@@ -274,9 +274,6 @@ public final class WhatIfRoutes extends AllDirectives {
     }
   }
 
-  private static HttpResponse notFound(String id) {
-    return Json.error(StatusCodes.NOT_FOUND, new ApiError("not_found", "id", "no service '" + id + "' has recorded anything"));
-  }
 
   private HttpResponse unavailable(Throwable error) {
     if (!health.status().available()) {
