@@ -19,6 +19,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -106,7 +108,33 @@ public final class DemoCommand implements Callable<Integer> {
     // The demo's own lines are the show: the node says only what goes wrong.
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
+    // Ctrl-C (or SIGTERM) ends the story early, not the process: the hook asks the loop to stop and holds the JVM
+    // until the demo has summed up what was played and stopped the node and the cloud, in that order. Pekko's own
+    // JVM hook is off for the demo's node, so the node is still there to answer the last questions.
     AtomicBoolean stopping = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stopping.set(true);
+      try {
+        finished.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "ballast-demo-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return run(story, secret, initial, stopping, out);
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Stopped by a signal: the hook is running, and returns now that the latch is open.
+      }
+    }
+  }
+
+  private int run(Story story, String secret, int initial, AtomicBoolean stopping, PrintWriter out) throws Exception {
     try (SimulatedCloud cloud = new SimulatedCloud(boot, warmup, initial, secret)) {
       Node.Running node = Node.start(Node.configuration(ConfigFactory.parseString("""
           ballast {
@@ -127,12 +155,12 @@ public final class DemoCommand implements Callable<Integer> {
             }
           }
           pekko.loglevel = WARNING
+          pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
           pekko.remote.artery.canonical.port = 0
           pekko.management.http.port = 0
           ballast.management.enabled = off
           """.formatted(port, dataDir.toAbsolutePath().toString().replace("\\", "\\\\"), 0.7 * MU, MU,
           cloud.port(), cloud.port(), secret))));
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stopping.set(true)));
       try {
         String base = "http://127.0.0.1:" + node.binding().localAddress().getPort();
         Api api = new Api(base, Files.readString(dataDir.resolve("ingest.token")).strip(),
@@ -146,7 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
         summary.print(out, story, cloud, base, dataDir);
       } finally {
         node.system().terminate();
-        node.system().getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        node.system().getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
       }
     }
     return stopping.get() ? 130 : 0;
@@ -161,9 +189,14 @@ public final class DemoCommand implements Callable<Integer> {
     long shedSheddable;
     long dropped;
     int timeToCapacity = -1;
+    /** Seconds of the story played: all of it, unless the demo was stopped early. */
+    int played;
 
     void print(PrintWriter out, Story story, SimulatedCloud cloud, String base, Path dataDir) {
       out.println();
+      if (played < story.length()) {
+        out.println("stopped after " + played + " s of the " + story.length() + " s story");
+      }
       out.printf(Locale.ROOT, "critical goodput: %.1f %% of %,.0f requests served within %.0f ms%n",
           100 * goodCritical / Math.max(1, offeredCritical), offeredCritical, SLO_MS);
       out.printf(Locale.ROOT, "shed: %,d critical, %,d sheddable (%.1f %% of sheddable); dropped after %.0f s: %,d%n",
@@ -173,7 +206,7 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("time to capacity (surge start until the cloud's capacity covered the load): "
           + (timeToCapacity < 0 ? "not reached" : timeToCapacity + " s"));
       Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-      Instant start = end.minusSeconds(story.length() + 5L);
+      Instant start = end.minusSeconds(played + 5L);
       out.println();
       out.println("The story is recorded in " + dataDir + ". To replay it:");
       out.println("  BALLAST_DATA_DIR=" + dataDir + " bin/ballast run");
@@ -253,6 +286,7 @@ public final class DemoCommand implements Callable<Integer> {
           status == null ? "?" : status.path("desiredInstances").asText("?"), 100 * (1 - admit[1]),
           100 * (1 - admit[0]), reason.length() > 70 ? reason.substring(0, 70) + "…" : reason);
       out.flush();
+      summary.played = t + 1;
       long sleep = next - System.nanoTime();
       if (sleep > 0) {
         Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));

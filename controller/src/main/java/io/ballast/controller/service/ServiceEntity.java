@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.StreamSupport;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -34,9 +36,11 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -125,8 +129,22 @@ public final class ServiceEntity
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(Entity.of(ENTITY_KEY, ctx ->
             create(ctx.getEntityId(), settings, policy, clock, ctx.getShard(), actuators, admissions,
-                () -> sharding.entityRefFor(ENTITY_KEY, ctx.getEntityId()).tell(Wake.INSTANCE), metrics))
+                () -> wakeAtNewHome(system, sharding, ctx.getEntityId()), metrics))
         .withStopMessage(HandOff.INSTANCE));
+  }
+
+  /**
+   * Wakes a handed-off service so that it starts at once at its new home. Not when this node is shutting down and
+   * is the cluster's only member: there is no new home, and the wake would wait in the region's buffer until its
+   * graceful shutdown gave up.
+   */
+  private static void wakeAtNewHome(ActorSystem<?> system, ClusterSharding sharding, String serviceId) {
+    Cluster cluster = Cluster.get(system);
+    boolean others = StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+        .anyMatch(m -> !m.equals(cluster.selfMember()) && m.status().equals(MemberStatus.up()));
+    if (others || CoordinatedShutdown.get(system).getShutdownReason().isEmpty()) {
+      sharding.entityRefFor(ENTITY_KEY, serviceId).tell(Wake.INSTANCE);
+    }
   }
 
   /** An entity whose settings have no actuation target. */

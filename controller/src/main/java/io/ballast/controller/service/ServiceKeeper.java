@@ -3,6 +3,7 @@ package io.ballast.controller.service;
 import io.ballast.persistence.journal.HistoryReader;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -21,6 +22,10 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * lives now. Rounds run every {@code interval}, and in a burst (every {@code burstEvery}, {@code burstRounds}
  * times) when the keeper starts and whenever a member joins, leaves or is removed: that is when shards move, and
  * a moved service should not wait a whole interval to decide again. Waking a running service costs one message.
+ *
+ * <p>Once this node is shutting down, the keeper wakes nothing: its shards are being handed off, a wake would only
+ * wait in the region's buffer and hold up its graceful shutdown, and the keeper's next home wakes them all anyway
+ * when it sees this node leave.
  */
 public final class ServiceKeeper {
 
@@ -75,6 +80,9 @@ public final class ServiceKeeper {
 
   private static void wakeAll(ActorContext<Object> ctx, State state, HistoryReader history,
       ClusterSharding sharding) {
+    if (CoordinatedShutdown.get(ctx.getSystem()).getShutdownReason().isPresent()) {
+      return;
+    }
     if (!state.listing.compareAndSet(false, true)) {
       return;
     }

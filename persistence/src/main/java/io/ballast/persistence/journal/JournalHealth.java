@@ -3,8 +3,12 @@ package io.ballast.persistence.journal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Sink;
 
@@ -35,11 +39,20 @@ public final class JournalHealth {
     this.status = new AtomicReference<>(new Status(true, clock.instant(), "not checked yet"));
   }
 
-  /** Starts probing every {@code interval}; each probe must answer within {@code timeout}. */
+  /**
+   * Starts probing every {@code interval}; each probe must answer within {@code timeout}. Probing stops when the
+   * node's services stop, before the streams it runs on are shut down.
+   */
   public static JournalHealth start(ActorSystem<?> system, HistoryReader reader, Duration interval,
       Duration timeout, Clock clock) {
     JournalHealth health = new JournalHealth(system, reader, timeout, clock);
-    system.scheduler().scheduleWithFixedDelay(Duration.ZERO, interval, health::probe, system.executionContext());
+    Cancellable probing = system.scheduler()
+        .scheduleWithFixedDelay(Duration.ZERO, interval, health::probe, system.executionContext());
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "stop-journal-health-probe",
+        () -> {
+          probing.cancel();
+          return CompletableFuture.completedFuture(Done.done());
+        });
     return health;
   }
 
