@@ -417,7 +417,6 @@ public final class AdminRoutes extends AllDirectives {
         + "read it back before retrying (" + error.getMessage() + ")", retryAfter);
   }
 
-
   /** A request field that is wrong: refused with a 400 naming it. */
   static final class BadField extends Exception {
     final ApiError error;

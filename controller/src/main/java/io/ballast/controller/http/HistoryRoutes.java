@@ -207,7 +207,6 @@ public final class HistoryRoutes extends AllDirectives {
         .exceptionally(this::unavailable);
   }
 
-
   private HttpResponse unavailable(Throwable error) {
     if (!health.status().available()) {
       return Json.journalUnavailable(health.status(), retryAfter);

@@ -46,12 +46,12 @@ public final class Json {
     return response(status, error);
   }
 
-  /** 503 with a Retry-After: the request was not applied and may be sent again. */
   /** 404 for a service the journal holds nothing of. */
   public static HttpResponse serviceNotFound(String id) {
     return error(StatusCodes.NOT_FOUND, new ApiError("not_found", "id", "no service '" + id + "' has recorded anything"));
   }
 
+  /** 503 with a Retry-After: the request was not applied and may be sent again. */
   public static HttpResponse unavailable(String detail, Duration retryAfter) {
     return unavailable("unavailable", detail, retryAfter);
   }

@@ -14,6 +14,10 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  */
 final class QueryParameters {
 
+  /** Events per page of the history endpoints, when {@code limit} is not given, and at most. */
+  static final int DEFAULT_PAGE = 100;
+  static final int MAX_PAGE = 1000;
+
   private QueryParameters() {}
 
   /** A parameter that cannot be taken; {@link #response()} is the 400 to answer with. */
@@ -52,19 +56,19 @@ final class QueryParameters {
     }
   }
 
-  /** A page size within [1, {@link ServiceRoutes#MAX_PAGE}]; {@link ServiceRoutes#DEFAULT_PAGE} when absent. */
+  /** A page size within [1, {@link #MAX_PAGE}]; {@link #DEFAULT_PAGE} when absent. */
   static int limit(String text) throws Invalid {
     if (text == null) {
-      return ServiceRoutes.DEFAULT_PAGE;
+      return DEFAULT_PAGE;
     }
     try {
       int limit = Integer.parseInt(text);
-      if (limit >= 1 && limit <= ServiceRoutes.MAX_PAGE) {
+      if (limit >= 1 && limit <= MAX_PAGE) {
         return limit;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new Invalid("limit", "must be an integer within [1, " + ServiceRoutes.MAX_PAGE + "], was '" + text + "'");
+    throw new Invalid("limit", "must be an integer within [1, " + MAX_PAGE + "], was '" + text + "'");
   }
 }

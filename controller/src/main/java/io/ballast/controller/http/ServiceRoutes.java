@@ -35,8 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class ServiceRoutes extends AllDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(ServiceRoutes.class);
-  static final int DEFAULT_PAGE = 100;
-  static final int MAX_PAGE = 1000;
   private static final int PARALLEL_ASKS = 16;
 
   private final ActorSystem<?> system;
@@ -141,7 +139,6 @@ public final class ServiceRoutes extends AllDirectives {
   private CompletionStage<ServiceEntity.Hosted> hosted(String id) {
     return sharding.entityRefFor(ServiceEntity.ENTITY_KEY, id).ask(ServiceEntity.GetHosted::new, timeout);
   }
-
 
   private HttpResponse unavailable(Throwable error) {
     log.warn("read failed: {}", error.toString());

@@ -274,7 +274,6 @@ public final class WhatIfRoutes extends AllDirectives {
     }
   }
 
-
   private HttpResponse unavailable(Throwable error) {
     if (!health.status().available()) {
       return Json.journalUnavailable(health.status(), retryAfter);
